@@ -1,0 +1,255 @@
+//! `okr`: score, inspect and lint OKR documents (SPEC §8).
+//!
+//! Exit status: 0 done; 1 `check` found errors; 2 the input could not be loaded or the
+//! command line is wrong.
+
+use chrono::NaiveDate;
+use clap::{Parser, Subcommand, ValueEnum};
+use okr_core::{AsOf, Document, LoadError, Policy, Scorecard, Scores};
+use serde::Serialize;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "okr",
+    version,
+    about = "Score, inspect and lint OKR cascade documents"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Score every key result and objective.
+    Score {
+        /// The document (.yaml, .yml, .json or .toml).
+        file: PathBuf,
+        /// Score as of this date (YYYY-MM-DD); default: today, or a closed cycle's end.
+        #[arg(long, value_parser = parse_date)]
+        as_of: Option<NaiveDate>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = ScoreFormat::Table)]
+        format: ScoreFormat,
+    },
+    /// Print the cascade as an indented tree with scores and status.
+    Tree {
+        /// The document (.yaml, .yml, .json or .toml).
+        file: PathBuf,
+        /// Score as of this date (YYYY-MM-DD); default: today, or a closed cycle's end.
+        #[arg(long, value_parser = parse_date)]
+        as_of: Option<NaiveDate>,
+        /// Only this cycle's objectives.
+        #[arg(long)]
+        cycle: Option<String>,
+    },
+    /// Print the JSON Schema of documents.
+    Schema,
+    /// Write a document in another format (by the output's extension), losslessly.
+    Convert {
+        /// The document to read (.yaml, .yml, .json or .toml).
+        file: PathBuf,
+        /// Where to write it (.yaml, .yml, .json or .toml); written atomically.
+        #[arg(long, short)]
+        output: PathBuf,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ScoreFormat {
+    Table,
+    Json,
+}
+
+fn parse_date(s: &str) -> Result<NaiveDate, String> {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .map_err(|_| format!("expected a date `YYYY-MM-DD`, found `{s}`"))
+}
+
+fn as_of(date: Option<NaiveDate>) -> AsOf {
+    match date {
+        Some(d) => AsOf::Date(d),
+        None => AsOf::Today(chrono::Local::now().date_naive()),
+    }
+}
+
+/// Prints every load problem compiler-style and returns exit status 2.
+fn report_load_error(file: &Path, err: &LoadError) -> ExitCode {
+    let name = file.display();
+    for p in &err.problems {
+        let at = match (p.line, p.column) {
+            (Some(l), Some(c)) => format!("{name}:{l}:{c}"),
+            _ => name.to_string(),
+        };
+        if p.path.is_empty() {
+            eprintln!("{at}: error: {}", p.message);
+        } else {
+            eprintln!("{at}: error: {}: {}", p.path, p.message);
+        }
+    }
+    let n = err.problems.len();
+    eprintln!(
+        "error: could not load `{name}`: {n} problem{}",
+        if n == 1 { "" } else { "s" }
+    );
+    ExitCode::from(2)
+}
+
+fn load(file: &Path) -> Result<Document, ExitCode> {
+    Document::from_path(file).map_err(|e| report_load_error(file, &e))
+}
+
+#[derive(Serialize)]
+struct ObjectiveOut<'a> {
+    id: &'a str,
+    score: Option<f64>,
+    progress: Option<f64>,
+    expected: Option<f64>,
+    status: &'static str,
+    forecast: Option<f64>,
+}
+
+#[derive(Serialize)]
+struct KeyResultOut<'a> {
+    id: &'a str,
+    objective: &'a str,
+    progress: Option<f64>,
+    score: Option<f64>,
+    expected: Option<f64>,
+    status: &'static str,
+    forecast: Option<f64>,
+}
+
+#[derive(Serialize)]
+struct ScoreOut<'a> {
+    as_of: String,
+    objectives: Vec<ObjectiveOut<'a>>,
+    key_results: Vec<KeyResultOut<'a>>,
+}
+
+fn score_json(card: &Scorecard) -> String {
+    let out = ScoreOut {
+        as_of: card.as_of().date().to_string(),
+        objectives: card
+            .objectives()
+            .map(|(o, s)| ObjectiveOut {
+                id: o.id.as_str(),
+                score: s.score,
+                progress: s.progress,
+                expected: s.expected,
+                status: s.status.as_str(),
+                forecast: s.forecast,
+            })
+            .collect(),
+        key_results: card
+            .key_results()
+            .map(|(o, kr, s)| KeyResultOut {
+                id: kr.id.as_str(),
+                objective: o.id.as_str(),
+                progress: s.progress,
+                score: s.score,
+                expected: s.expected,
+                status: s.status.as_str(),
+                forecast: s.forecast,
+            })
+            .collect(),
+    };
+    serde_json::to_string_pretty(&out).unwrap_or_default()
+}
+
+fn cell(x: Option<f64>) -> String {
+    x.map_or_else(|| "-".into(), |v| format!("{v:.3}"))
+}
+
+fn score_table(card: &Scorecard) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::new();
+    let id_width = card
+        .document()
+        .objectives
+        .iter()
+        .map(|o| o.id.as_str().chars().count())
+        .chain(
+            card.key_results()
+                .map(|(_, kr, _)| kr.id.as_str().chars().count() + 2),
+        )
+        .max()
+        .unwrap_or(2)
+        .max(2);
+    let line = |out: &mut String, id: &str, what: &str, s: &Scores| {
+        let _ = writeln!(
+            out,
+            "{id:<id_width$}  {what:<10}  {:>8}  {:>8}  {:>8}  {:<9}  {:>8}",
+            cell(s.score),
+            cell(s.progress),
+            cell(s.expected),
+            s.status.as_str(),
+            cell(s.forecast)
+        );
+    };
+    let _ = writeln!(
+        out,
+        "{:<id_width$}  {:<10}  {:>8}  {:>8}  {:>8}  {:<9}  {:>8}",
+        "id", "level/kind", "score", "progress", "expected", "status", "forecast"
+    );
+    let mut krs = card.key_results().peekable();
+    for (o, s) in card.objectives() {
+        line(&mut out, o.id.as_str(), &o.level, &s);
+        while let Some((_, kr, ks)) = krs.next_if(|(ko, _, _)| std::ptr::eq(*ko, o)) {
+            line(&mut out, &format!("  {}", kr.id), kr.kind.name(), &ks);
+        }
+    }
+    let _ = writeln!(out, "as of {}", card.as_of().date());
+    out
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli.command) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(code) => code,
+    }
+}
+
+fn run(command: Command) -> Result<(), ExitCode> {
+    match command {
+        Command::Score {
+            file,
+            as_of: date,
+            format,
+        } => {
+            let card = Scorecard::new(load(&file)?, as_of(date), Policy::default());
+            match format {
+                ScoreFormat::Json => println!("{}", score_json(&card)),
+                ScoreFormat::Table => print!("{}", score_table(&card)),
+            }
+        }
+        Command::Tree {
+            file,
+            as_of: date,
+            cycle,
+        } => {
+            let doc = load(&file)?;
+            if let Some(c) = &cycle {
+                if doc.cycle(c).is_none() {
+                    eprintln!("error: unknown cycle `{c}` in `{}`", file.display());
+                    return Err(ExitCode::from(2));
+                }
+            }
+            let card = Scorecard::new(doc, as_of(date), Policy::default());
+            print!("{}", card.render_tree(cycle.as_deref()));
+            println!("as of {}", card.as_of().date());
+        }
+        Command::Schema => print!("{}", okr_core::json_schema()),
+        Command::Convert { file, output } => {
+            let doc = load(&file)?;
+            if let Err(e) = doc.save(&output) {
+                eprintln!("error: {e}");
+                return Err(ExitCode::from(2));
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,472 @@
+//! Conversion of a spanned value tree into typed values, collecting every problem.
+//!
+//! The same machinery reads documents and policies from all three formats: each format's
+//! parser produces a [`Node`] tree with positions, and the readers here walk it with the
+//! path of each value, so that a problem names both its path and its line:column.
+
+use crate::error::{LoadError, Problem};
+use crate::model::Extra;
+use crate::syntax::{Key, Node, Pos, SyntaxError, Value};
+use chrono::NaiveDate;
+use std::fmt::{self, Write as _};
+
+/// A path inside a document, as a linked list on the stack (rendered only on error).
+#[derive(Clone, Copy)]
+pub(crate) enum Path<'a> {
+    Root,
+    Key(&'a Path<'a>, &'a str),
+    Index(&'a Path<'a>, usize),
+}
+
+impl<'a> Path<'a> {
+    pub(crate) fn key(&'a self, k: &'a str) -> Path<'a> {
+        Path::Key(self, k)
+    }
+    pub(crate) fn index(&'a self, i: usize) -> Path<'a> {
+        Path::Index(self, i)
+    }
+}
+
+impl fmt::Display for Path<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Collect the segments iteratively (paths are short, but never recurse on input).
+        let mut segs: Vec<&Path<'_>> = Vec::new();
+        let mut cur = self;
+        loop {
+            match cur {
+                Path::Root => break,
+                Path::Key(parent, _) | Path::Index(parent, _) => {
+                    segs.push(cur);
+                    cur = parent;
+                }
+            }
+        }
+        let mut first = true;
+        for seg in segs.iter().rev() {
+            match seg {
+                Path::Key(_, k) => {
+                    if !first {
+                        f.write_char('.')?;
+                    }
+                    if k.chars()
+                        .all(|c| c.is_alphanumeric() || c == '_' || c == '-')
+                        && !k.is_empty()
+                    {
+                        f.write_str(k)?;
+                    } else {
+                        write!(f, "{k:?}")?;
+                    }
+                }
+                Path::Index(_, i) => write!(f, "[{i}]")?,
+                Path::Root => {}
+            }
+            first = false;
+        }
+        Ok(())
+    }
+}
+
+/// Collects problems.
+#[derive(Default)]
+pub(crate) struct Cx {
+    pub(crate) problems: Vec<Problem>,
+}
+
+impl Cx {
+    pub(crate) fn report(&mut self, path: &Path<'_>, pos: Option<Pos>, message: String) {
+        self.problems.push(Problem {
+            path: path.to_string(),
+            line: pos.map(|p| p.line),
+            column: pos.map(|p| p.col),
+            message,
+        });
+    }
+
+    /// Turns the collected problems into a result.
+    pub(crate) fn finish<T>(mut self, value: T) -> Result<T, LoadError> {
+        if self.problems.is_empty() {
+            Ok(value)
+        } else {
+            self.problems.sort_by_key(|p| (p.line, p.column));
+            Err(LoadError {
+                source_name: None,
+                problems: self.problems,
+            })
+        }
+    }
+}
+
+/// Syntax errors as a load error.
+pub(crate) fn syntax_error(errors: Vec<SyntaxError>) -> LoadError {
+    LoadError {
+        source_name: None,
+        problems: errors
+            .into_iter()
+            .map(|e| Problem {
+                path: String::new(),
+                line: e.pos.map(|p| p.line),
+                column: e.pos.map(|p| p.col),
+                message: e.message,
+            })
+            .collect(),
+    }
+}
+
+/// What a node holds, for "expected X, found Y" messages.
+pub(crate) fn describe(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Int(_) | Value::Float(_) => "a number",
+        Value::Str(_) => "a string",
+        Value::Seq(_) => "a list",
+        Value::Map(_) => "a mapping",
+    }
+}
+
+fn expected(cx: &mut Cx, node: &Node, path: &Path<'_>, what: &str) {
+    cx.report(
+        path,
+        Some(node.pos),
+        format!("expected {what}, found {}", describe(&node.value)),
+    );
+}
+
+/// The known key closest to `unknown`, if any is close enough to be a likely typo.
+pub(crate) fn closest<'k>(unknown: &str, known: &[&'k str]) -> Option<&'k str> {
+    let lower = unknown.to_lowercase();
+    known
+        .iter()
+        .map(|k| (strsim::damerau_levenshtein(&lower, k), *k))
+        .filter(|(d, k)| *d <= (k.chars().count() / 3).max(2))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, k)| k)
+}
+
+/// A message for an unknown key, naming the closest known key.
+pub(crate) fn unknown_key_message(what: &str, name: &str, known: &[&str]) -> String {
+    match closest(name, known) {
+        Some(k) => format!("unknown {what} `{name}`, did you mean `{k}`?"),
+        None => {
+            let list: Vec<String> = known.iter().map(|k| format!("`{k}`")).collect();
+            format!(
+                "unknown {what} `{name}`, expected one of {}",
+                list.join(", ")
+            )
+        }
+    }
+}
+
+/// A mapping being read as a record with known fields.
+pub(crate) struct Record<'n> {
+    entries: &'n [(Key, Node)],
+    pub(crate) pos: Pos,
+}
+
+impl<'n> Record<'n> {
+    /// Checks that `node` is a mapping whose keys are all in `known` and unique.
+    /// Returns `None` (after reporting) if it is not a mapping.
+    pub(crate) fn open(
+        cx: &mut Cx,
+        node: &'n Node,
+        path: &Path<'_>,
+        what: &str,
+        known: &[&str],
+    ) -> Option<Record<'n>> {
+        let Value::Map(entries) = &node.value else {
+            expected(cx, node, path, &format!("{what} (a mapping)"));
+            return None;
+        };
+        for (i, (key, _)) in entries.iter().enumerate() {
+            if !known.contains(&key.name.as_str()) {
+                cx.report(
+                    &path.key(&key.name),
+                    Some(key.pos),
+                    unknown_key_message("field", &key.name, known),
+                );
+            } else if entries
+                .get(..i)
+                .is_some_and(|before| before.iter().any(|(k, _)| k.name == key.name))
+            {
+                cx.report(
+                    &path.key(&key.name),
+                    Some(key.pos),
+                    format!("duplicate field `{}`", key.name),
+                );
+            }
+        }
+        Some(Record {
+            entries,
+            pos: node.pos,
+        })
+    }
+
+    /// The value of a field, if present (the first one, if duplicated).
+    pub(crate) fn get(&self, name: &str) -> Option<&'n Node> {
+        self.entries
+            .iter()
+            .find(|(k, _)| k.name == name)
+            .map(|(_, v)| v)
+    }
+
+    /// An optional field: absent or `null` give `None`.
+    pub(crate) fn opt<T>(
+        &self,
+        cx: &mut Cx,
+        path: &Path<'_>,
+        name: &str,
+        read: impl FnOnce(&mut Cx, &Node, &Path<'_>) -> Option<T>,
+    ) -> Option<T> {
+        match self.get(name) {
+            None => None,
+            Some(Node {
+                value: Value::Null, ..
+            }) => None,
+            Some(node) => read(cx, node, &path.key(name)),
+        }
+    }
+
+    /// A required field: reports its absence at the mapping's position.
+    pub(crate) fn req<T>(
+        &self,
+        cx: &mut Cx,
+        path: &Path<'_>,
+        name: &str,
+        read: impl FnOnce(&mut Cx, &Node, &Path<'_>) -> Option<T>,
+    ) -> Option<T> {
+        match self.get(name) {
+            None => {
+                cx.report(
+                    &path.key(name),
+                    Some(self.pos),
+                    format!("missing required field `{name}`"),
+                );
+                None
+            }
+            Some(node) => read(cx, node, &path.key(name)),
+        }
+    }
+
+    /// An optional list field: absent or `null` give an empty list.
+    pub(crate) fn list<T>(
+        &self,
+        cx: &mut Cx,
+        path: &Path<'_>,
+        name: &str,
+        read: impl FnMut(&mut Cx, &Node, &Path<'_>) -> Option<T>,
+    ) -> Vec<T> {
+        self.opt(cx, path, name, |cx, node, p| Some(list(cx, node, p, read)))
+            .unwrap_or_default()
+    }
+
+    /// The `extra` field.
+    pub(crate) fn extra(&self, cx: &mut Cx, path: &Path<'_>) -> Extra {
+        self.opt(cx, path, "extra", extra).unwrap_or_default()
+    }
+}
+
+/// A list of items, each read by `read`; items that fail are left out (after reporting).
+pub(crate) fn list<T>(
+    cx: &mut Cx,
+    node: &Node,
+    path: &Path<'_>,
+    mut read: impl FnMut(&mut Cx, &Node, &Path<'_>) -> Option<T>,
+) -> Vec<T> {
+    match &node.value {
+        Value::Seq(items) => items
+            .iter()
+            .enumerate()
+            .filter_map(|(i, item)| read(cx, item, &path.index(i)))
+            .collect(),
+        _ => {
+            expected(cx, node, path, "a list");
+            Vec::new()
+        }
+    }
+}
+
+/// A string.
+pub(crate) fn string(cx: &mut Cx, node: &Node, path: &Path<'_>) -> Option<String> {
+    match &node.value {
+        Value::Str(s) => Some(s.clone()),
+        _ => {
+            expected(cx, node, path, "a string");
+            None
+        }
+    }
+}
+
+/// A non-empty id.
+pub(crate) fn ident<T: From<String>>(cx: &mut Cx, node: &Node, path: &Path<'_>) -> Option<T> {
+    match &node.value {
+        Value::Str(s) if s.is_empty() => {
+            cx.report(path, Some(node.pos), "an id must not be empty".into());
+            None
+        }
+        Value::Str(s) => Some(T::from(s.clone())),
+        // Numbers are accepted as ids when written plainly (`id: 42`), as users expect.
+        Value::Int(i) => Some(T::from(i.to_string())),
+        _ => {
+            expected(cx, node, path, "an id (a string)");
+            None
+        }
+    }
+}
+
+/// A number (integers are accepted). Non-finite numbers are kept: they are findings of
+/// validation, not load errors.
+pub(crate) fn number(cx: &mut Cx, node: &Node, path: &Path<'_>) -> Option<f64> {
+    match node.value {
+        Value::Int(i) => Some(i as f64),
+        Value::Float(f) => Some(f),
+        _ => {
+            expected(cx, node, path, "a number");
+            None
+        }
+    }
+}
+
+/// A non-negative integer that fits `u32`.
+pub(crate) fn count(cx: &mut Cx, node: &Node, path: &Path<'_>) -> Option<u32> {
+    match node.value {
+        Value::Int(i) => match u32::try_from(i) {
+            Ok(n) => Some(n),
+            Err(_) => {
+                cx.report(
+                    path,
+                    Some(node.pos),
+                    format!(
+                        "expected a whole number from 0 to {}, found `{i}`",
+                        u32::MAX
+                    ),
+                );
+                None
+            }
+        },
+        _ => {
+            expected(cx, node, path, "a whole number");
+            None
+        }
+    }
+}
+
+/// A boolean.
+pub(crate) fn boolean(cx: &mut Cx, node: &Node, path: &Path<'_>) -> Option<bool> {
+    match node.value {
+        Value::Bool(b) => Some(b),
+        _ => {
+            expected(cx, node, path, "`true` or `false`");
+            None
+        }
+    }
+}
+
+/// Parses `YYYY-MM-DD` (TOML native dates arrive as their text).
+pub(crate) fn parse_date(s: &str) -> Option<NaiveDate> {
+    if s.len() != 10 {
+        return None;
+    }
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
+}
+
+/// A date `YYYY-MM-DD`.
+pub(crate) fn date(cx: &mut Cx, node: &Node, path: &Path<'_>) -> Option<NaiveDate> {
+    match &node.value {
+        Value::Str(s) => match parse_date(s) {
+            Some(d) => Some(d),
+            None => {
+                cx.report(
+                    path,
+                    Some(node.pos),
+                    format!("expected a date `YYYY-MM-DD`, found `{s}`"),
+                );
+                None
+            }
+        },
+        _ => {
+            expected(cx, node, path, "a date `YYYY-MM-DD`");
+            None
+        }
+    }
+}
+
+/// One of a fixed set of snake_case names.
+pub(crate) fn choice<T: Copy>(
+    cx: &mut Cx,
+    node: &Node,
+    path: &Path<'_>,
+    what: &str,
+    options: &[(&str, T)],
+) -> Option<T> {
+    let names: Vec<&str> = options.iter().map(|(n, _)| *n).collect();
+    match &node.value {
+        Value::Str(s) => match options.iter().find(|(n, _)| n == s) {
+            Some((_, v)) => Some(*v),
+            None => {
+                cx.report(path, Some(node.pos), unknown_key_message(what, s, &names));
+                None
+            }
+        },
+        _ => {
+            expected(cx, node, path, &format!("a {what} (a string)"));
+            None
+        }
+    }
+}
+
+/// A free-form `extra` mapping, converted to JSON values. Non-finite numbers cannot be
+/// kept losslessly in every format and are reported.
+pub(crate) fn extra(cx: &mut Cx, node: &Node, path: &Path<'_>) -> Option<Extra> {
+    match &node.value {
+        Value::Map(_) => match free_value(cx, node, path) {
+            serde_json::Value::Object(map) => Some(map),
+            _ => None,
+        },
+        _ => {
+            expected(cx, node, path, "a mapping");
+            None
+        }
+    }
+}
+
+/// Any value as JSON. Recursion depth is bounded by the parser's nesting limit.
+fn free_value(cx: &mut Cx, node: &Node, path: &Path<'_>) -> serde_json::Value {
+    use serde_json::Value as J;
+    match &node.value {
+        Value::Null => J::Null,
+        Value::Bool(b) => J::Bool(*b),
+        Value::Int(i) => J::from(*i),
+        Value::Float(f) => match serde_json::Number::from_f64(*f) {
+            Some(n) => J::Number(n),
+            None => {
+                cx.report(
+                    path,
+                    Some(node.pos),
+                    format!("`extra` cannot hold the non-finite number `{f}`"),
+                );
+                J::Null
+            }
+        },
+        Value::Str(s) => J::String(s.clone()),
+        Value::Seq(items) => J::Array(
+            items
+                .iter()
+                .enumerate()
+                .map(|(i, n)| free_value(cx, n, &path.index(i)))
+                .collect(),
+        ),
+        Value::Map(entries) => {
+            let mut map = serde_json::Map::with_capacity(entries.len());
+            for (key, value) in entries {
+                let p = path.key(&key.name);
+                if map.contains_key(&key.name) {
+                    cx.report(&p, Some(key.pos), format!("duplicate key `{}`", key.name));
+                    continue;
+                }
+                let v = free_value(cx, value, &p);
+                map.insert(key.name.clone(), v);
+            }
+            J::Object(map)
+        }
+    }
+}

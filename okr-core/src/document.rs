@@ -1,0 +1,726 @@
+//! Loading and saving documents in JSON, YAML and TOML (SPEC §2).
+//!
+//! Loading never stops at the first problem: the text is parsed into a spanned tree and
+//! converted with every problem collected, each with its path and line:column.
+
+use crate::convert::{
+    boolean, choice, count, date, ident, list, number, string, syntax_error, Cx, Path, Record,
+};
+use crate::error::{LoadError, SaveError};
+use crate::model::*;
+use crate::syntax::{self, Node, ParseLimits, Value as V};
+use std::collections::BTreeMap;
+use std::io::Write as _;
+use std::path::Path as FsPath;
+
+/// A document format.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Format {
+    /// JSON (RFC 8259).
+    Json,
+    /// YAML 1.2.
+    Yaml,
+    /// TOML 1.0.
+    Toml,
+}
+
+impl Format {
+    /// The format of a file, from its extension (`.json`, `.yaml`/`.yml`, `.toml`).
+    pub fn from_path(path: impl AsRef<FsPath>) -> Option<Format> {
+        let ext = path.as_ref().extension()?.to_str()?.to_ascii_lowercase();
+        match ext.as_str() {
+            "json" => Some(Format::Json),
+            "yaml" | "yml" => Some(Format::Yaml),
+            "toml" => Some(Format::Toml),
+            _ => None,
+        }
+    }
+
+    /// The format's lowercase name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Json => "json",
+            Format::Yaml => "yaml",
+            Format::Toml => "toml",
+        }
+    }
+
+    /// Parses a format name (`json`, `yaml`, `yml`, `toml`).
+    pub fn from_name(name: &str) -> Option<Format> {
+        match name.to_ascii_lowercase().as_str() {
+            "json" => Some(Format::Json),
+            "yaml" | "yml" => Some(Format::Yaml),
+            "toml" => Some(Format::Toml),
+            _ => None,
+        }
+    }
+}
+
+/// Parses text of a format into a spanned tree.
+pub(crate) fn parse_tree(text: &str, format: Format) -> Result<Node, LoadError> {
+    let limits = ParseLimits::default();
+    let parsed = match format {
+        Format::Json => syntax::parse_json(text, &limits),
+        Format::Yaml => syntax::parse_yaml(text, &limits),
+        Format::Toml => syntax::parse_toml(text, &limits),
+    };
+    parsed.map_err(syntax_error)
+}
+
+/// Reads a file as UTF-8 text (a leading BOM is left for the parsers to skip).
+pub(crate) fn read_text(path: &FsPath) -> Result<String, LoadError> {
+    let name = path.display().to_string();
+    let bytes = std::fs::read(path)
+        .map_err(|e| LoadError::single(format!("cannot read the file: {e}")).with_source(&name))?;
+    String::from_utf8(bytes).map_err(|e| {
+        LoadError::single(format!(
+            "the file is not valid UTF-8 (invalid byte at offset {})",
+            e.utf8_error().valid_up_to()
+        ))
+        .with_source(&name)
+    })
+}
+
+/// Detects the format of `path` from its extension.
+pub(crate) fn format_of(path: &FsPath) -> Result<Format, LoadError> {
+    Format::from_path(path).ok_or_else(|| {
+        LoadError::single(
+            "cannot tell the format from the file name: use a `.json`, `.yaml`, `.yml` or `.toml` extension"
+                .into(),
+        )
+        .with_source(path.display().to_string())
+    })
+}
+
+impl Document {
+    /// Loads a document from text in the given format, reporting every problem found.
+    ///
+    /// ```
+    /// use okr_core::{Document, Format};
+    /// let doc = Document::from_str("version: 1\nobjectives: []\n", Format::Yaml)?;
+    /// assert!(doc.objectives.is_empty());
+    /// # Ok::<(), okr_core::LoadError>(())
+    /// ```
+    #[allow(clippy::should_implement_trait)]
+    pub fn from_str(text: &str, format: Format) -> Result<Document, LoadError> {
+        let tree = parse_tree(text, format)?;
+        read_document(&tree)
+    }
+
+    /// Loads a document from a file; the format comes from the extension.
+    pub fn from_path(path: impl AsRef<FsPath>) -> Result<Document, LoadError> {
+        let path = path.as_ref();
+        let format = format_of(path)?;
+        let text = read_text(path)?;
+        Document::from_str(&text, format).map_err(|e| e.with_source(path.display().to_string()))
+    }
+
+    /// Writes the document as text in the given format.
+    ///
+    /// JSON cannot hold non-finite numbers and TOML cannot hold `null` (inside `extra`);
+    /// such documents give [`SaveError::Unrepresentable`] rather than losing data.
+    pub fn to_text(&self, format: Format) -> Result<String, SaveError> {
+        let unrepresentable = |message: String| SaveError::Unrepresentable {
+            format: format.name(),
+            message,
+        };
+        match format {
+            Format::Json => {
+                if let Some(path) = crate::save::first_non_finite(self) {
+                    return Err(unrepresentable(format!(
+                        "the non-finite number at `{path}` has no JSON form"
+                    )));
+                }
+                let mut s = serde_json::to_string_pretty(self)
+                    .map_err(|e| unrepresentable(e.to_string()))?;
+                s.push('\n');
+                Ok(s)
+            }
+            Format::Yaml => {
+                serde_saphyr::to_string(self).map_err(|e| unrepresentable(e.to_string()))
+            }
+            Format::Toml => {
+                if let Some(path) = crate::save::first_null(self) {
+                    return Err(unrepresentable(format!(
+                        "the null at `{path}` has no TOML form"
+                    )));
+                }
+                toml::to_string_pretty(self).map_err(|e| unrepresentable(e.to_string()))
+            }
+        }
+    }
+
+    /// Saves the document to a file, format by extension. The write is atomic: the text
+    /// goes to a temporary file beside the target, which is then renamed over it, so a
+    /// failing save leaves any previous file intact.
+    pub fn save(&self, path: impl AsRef<FsPath>) -> Result<(), SaveError> {
+        let path = path.as_ref();
+        let format = Format::from_path(path).ok_or_else(|| SaveError::UnknownFormat {
+            path: path.to_path_buf(),
+        })?;
+        let text = self.to_text(format)?;
+        write_atomic(path, text.as_bytes())
+    }
+}
+
+/// Writes `bytes` to `path` through a temporary file and a rename.
+pub(crate) fn write_atomic(path: &FsPath, bytes: &[u8]) -> Result<(), SaveError> {
+    let io = |source| SaveError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => std::path::PathBuf::from("."),
+    };
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "document".into());
+    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let result = (|| {
+        let mut file = std::fs::File::create(&tmp)?;
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        std::fs::rename(&tmp, path)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result.map_err(io)
+}
+
+const DOCUMENT_KEYS: &[&str] = &[
+    "version",
+    "cycles",
+    "levels",
+    "teams",
+    "people",
+    "themes",
+    "initiatives",
+    "objectives",
+    "extra",
+];
+
+/// Converts a parsed tree into a document.
+pub(crate) fn read_document(tree: &Node) -> Result<Document, LoadError> {
+    let mut cx = Cx::default();
+    let root = Path::Root;
+    let Some(rec) = Record::open(&mut cx, tree, &root, "document", DOCUMENT_KEYS) else {
+        return cx.finish(Document::default());
+    };
+    let version = rec.req(&mut cx, &root, "version", |cx, node, path| {
+        let v = count(cx, node, path)?;
+        if v != 1 {
+            cx.report(
+                path,
+                Some(node.pos),
+                format!("unsupported version `{v}`: this library reads version `1`"),
+            );
+        }
+        Some(v)
+    });
+    let doc = Document {
+        version: version.unwrap_or(1),
+        cycles: rec.list(&mut cx, &root, "cycles", read_cycle),
+        levels: rec.opt(&mut cx, &root, "levels", |cx, n, p| {
+            Some(list(cx, n, p, |cx, n, p| {
+                let s = string(cx, n, p)?;
+                if s.is_empty() {
+                    cx.report(p, Some(n.pos), "a level name must not be empty".into());
+                }
+                Some(s)
+            }))
+        }),
+        teams: rec.list(&mut cx, &root, "teams", read_team),
+        people: rec.list(&mut cx, &root, "people", read_person),
+        themes: rec.list(&mut cx, &root, "themes", read_theme),
+        initiatives: rec.list(&mut cx, &root, "initiatives", read_initiative),
+        objectives: rec
+            .req(&mut cx, &root, "objectives", |cx, n, p| {
+                Some(list(cx, n, p, read_objective))
+            })
+            .unwrap_or_default(),
+        extra: rec.extra(&mut cx, &root),
+    };
+    cx.finish(doc)
+}
+
+fn read_cycle(cx: &mut Cx, node: &Node, path: &Path<'_>) -> Option<Cycle> {
+    let r = Record::open(
+        cx,
+        node,
+        path,
+        "cycle",
+        &["id", "start", "end", "name", "extra"],
+    )?;
+    let id = r.req(cx, path, "id", ident);
+    let start = r.req(cx, path, "start", date);
+    let end = r.req(cx, path, "end", date);
+    let name = r.opt(cx, path, "name", string);
+    let extra = r.extra(cx, path);
+    Some(Cycle {
+        id: id?,
+        start: start?,
+        end: end?,
+        name,
+        extra,
+    })
+}
+
+fn read_team(cx: &mut Cx, node: &Node, path: &Path<'_>) -> Option<Team> {
+    let r = Record::open(cx, node, path, "team", &["id", "name", "parent", "extra"])?;
+    let id = r.req(cx, path, "id", ident);
+    let name = r.opt(cx, path, "name", string);
+    let parent = r.opt(cx, path, "parent", ident);
+    let extra = r.extra(cx, path);
+    Some(Team {
+        id: id?,
+        name,
+        parent,
+        extra,
+    })
+}
+
+fn read_person(cx: &mut Cx, node: &Node, path: &Path<'_>) -> Option<Person> {
+    let r = Record::open(
+        cx,
+        node,
+        path,
+        "person",
+        &["id", "name", "team", "capacity_hours", "extra"],
+    )?;
+    let id = r.req(cx, path, "id", ident);
+    let name = r.opt(cx, path, "name", string);
+    let team = r.opt(cx, path, "team", ident);
+    let capacity_hours = r.opt(cx, path, "capacity_hours", number);
+    let extra = r.extra(cx, path);
+    Some(Person {
+        id: id?,
+        name,
+        team,
+        capacity_hours,
+        extra,
+    })
+}
+
+fn read_theme(cx: &mut Cx, node: &Node, path: &Path<'_>) -> Option<Theme> {
+    let r = Record::open(cx, node, path, "theme", &["id", "title", "extra"])?;
+    let id = r.req(cx, path, "id", ident);
+    let title = r.req(cx, path, "title", string);
+    let extra = r.extra(cx, path);
+    Some(Theme {
+        id: id?,
+        title: title?,
+        extra,
+    })
+}
+
+fn read_initiative(cx: &mut Cx, node: &Node, path: &Path<'_>) -> Option<Initiative> {
+    let r = Record::open(
+        cx,
+        node,
+        path,
+        "initiative",
+        &["id", "title", "team", "extra"],
+    )?;
+    let id = r.req(cx, path, "id", ident);
+    let title = r.req(cx, path, "title", string);
+    let team = r.opt(cx, path, "team", ident);
+    let extra = r.extra(cx, path);
+    Some(Initiative {
+        id: id?,
+        title: title?,
+        team,
+        extra,
+    })
+}
+
+const OBJECTIVE_KEYS: &[&str] = &[
+    "id",
+    "title",
+    "cycle",
+    "level",
+    "owners",
+    "team",
+    "themes",
+    "initiatives",
+    "aligns_to",
+    "rollup",
+    "blend",
+    "overrides",
+    "effort_hours",
+    "commitment",
+    "key_results",
+    "extra",
+];
+
+const ROLLUP_MODES: &[(&str, RollupMode)] = &[
+    ("auto", RollupMode::Auto),
+    ("key_results", RollupMode::KeyResults),
+    ("children", RollupMode::Children),
+    ("blend", RollupMode::Blend),
+    ("manual", RollupMode::Manual),
+];
+
+fn read_objective(cx: &mut Cx, node: &Node, path: &Path<'_>) -> Option<Objective> {
+    let r = Record::open(cx, node, path, "objective", OBJECTIVE_KEYS)?;
+    let id = r.req(cx, path, "id", ident);
+    let title = r.req(cx, path, "title", string);
+    let cycle = r.req(cx, path, "cycle", ident);
+    let level = r.req(cx, path, "level", string);
+    let owners = r.list(cx, path, "owners", ident);
+    let team = r.opt(cx, path, "team", ident);
+    let themes = r.list(cx, path, "themes", ident);
+    let initiatives = r.list(cx, path, "initiatives", ident);
+    let aligns_to = r.list(cx, path, "aligns_to", read_link);
+    let rollup = r.opt(cx, path, "rollup", |cx, n, p| {
+        choice(cx, n, p, "rollup mode", ROLLUP_MODES)
+    });
+    let blend = r.opt(cx, path, "blend", number);
+    let overrides = r.list(cx, path, "overrides", read_override);
+    let effort_hours = r.opt(cx, path, "effort_hours", number);
+    let commitment = r
+        .opt(cx, path, "commitment", |cx, n, p| {
+            choice(
+                cx,
+                n,
+                p,
+                "commitment",
+                &[
+                    ("aspirational", Commitment::Aspirational),
+                    ("committed", Commitment::Committed),
+                ],
+            )
+        })
+        .unwrap_or_default();
+    let key_results = r.req(cx, path, "key_results", |cx, n, p| {
+        Some(list(cx, n, p, read_key_result))
+    });
+    let extra = r.extra(cx, path);
+    Some(Objective {
+        id: id?,
+        title: title?,
+        cycle: cycle?,
+        level: level?,
+        owners,
+        team,
+        themes,
+        initiatives,
+        aligns_to,
+        rollup,
+        blend,
+        overrides,
+        effort_hours,
+        commitment,
+        key_results: key_results?,
+        extra,
+    })
+}
+
+fn read_link(cx: &mut Cx, node: &Node, path: &Path<'_>) -> Option<Link> {
+    if matches!(node.value, V::Str(_) | V::Int(_)) {
+        return ident(cx, node, path).map(|objective: ObjectiveId| Link::to(objective));
+    }
+    if !matches!(node.value, V::Map(_)) {
+        cx.report(
+            path,
+            Some(node.pos),
+            format!(
+                "expected a parent objective id or a mapping `{{objective, weight, contributes}}`, found {}",
+                crate::convert::describe(&node.value)
+            ),
+        );
+        return None;
+    }
+    let r = Record::open(
+        cx,
+        node,
+        path,
+        "alignment link",
+        &["objective", "weight", "contributes", "extra"],
+    )?;
+    let objective = r.req(cx, path, "objective", ident);
+    let weight = r.opt(cx, path, "weight", number).unwrap_or(1.0);
+    let contributes = r.opt(cx, path, "contributes", boolean).unwrap_or(true);
+    let extra = r.extra(cx, path);
+    Some(Link {
+        objective: objective?,
+        weight,
+        contributes,
+        extra,
+    })
+}
+
+fn read_override(cx: &mut Cx, node: &Node, path: &Path<'_>) -> Option<Override> {
+    let r = Record::open(
+        cx,
+        node,
+        path,
+        "override",
+        &["score", "date", "reason", "extra"],
+    )?;
+    let score = r.req(cx, path, "score", number);
+    let date = r.req(cx, path, "date", date);
+    let reason = r.opt(cx, path, "reason", string);
+    let extra = r.extra(cx, path);
+    Some(Override {
+        score: score?,
+        date: date?,
+        reason,
+        extra,
+    })
+}
+
+const KR_COMMON_KEYS: &[&str] = &[
+    "id",
+    "title",
+    "kind",
+    "weight",
+    "owners",
+    "initiatives",
+    "due",
+    "plan",
+    "check_ins",
+    "extra",
+];
+
+const KR_KINDS: &[(&str, KindTag)] = &[
+    ("metric", KindTag::Metric),
+    ("threshold", KindTag::Threshold),
+    ("binary", KindTag::Binary),
+    ("milestones", KindTag::Milestones),
+    ("baseline", KindTag::Baseline),
+];
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum KindTag {
+    Metric,
+    Threshold,
+    Binary,
+    Milestones,
+    Baseline,
+}
+
+impl KindTag {
+    fn what(self) -> &'static str {
+        match self {
+            KindTag::Metric => "metric key result",
+            KindTag::Threshold => "threshold key result",
+            KindTag::Binary => "binary key result",
+            KindTag::Milestones => "milestones key result",
+            KindTag::Baseline => "baseline key result",
+        }
+    }
+
+    fn fields(self) -> &'static [&'static str] {
+        match self {
+            KindTag::Metric => &["start", "target", "unit"],
+            KindTag::Threshold => &["threshold", "direction", "unit"],
+            KindTag::Binary => &[],
+            KindTag::Milestones => &["milestones"],
+            KindTag::Baseline => &["unit"],
+        }
+    }
+}
+
+const ALL_KIND_FIELDS: &[&str] = &[
+    "start",
+    "target",
+    "unit",
+    "threshold",
+    "direction",
+    "milestones",
+];
+
+fn read_key_result(cx: &mut Cx, node: &Node, path: &Path<'_>) -> Option<KeyResult> {
+    // The kind decides which fields are allowed, so read it first.
+    let kind_tag = match &node.value {
+        V::Map(entries) => match entries.iter().find(|(k, _)| k.name == "kind") {
+            Some((_, n)) => choice(cx, n, &path.key("kind"), "key result kind", KR_KINDS),
+            None => {
+                cx.report(
+                    &path.key("kind"),
+                    Some(node.pos),
+                    "missing required field `kind` (one of `metric`, `threshold`, `binary`, `milestones`, `baseline`)".into(),
+                );
+                None
+            }
+        },
+        _ => None,
+    };
+    let mut known: Vec<&str> = KR_COMMON_KEYS.to_vec();
+    known.extend_from_slice(kind_tag.map_or(ALL_KIND_FIELDS, KindTag::fields));
+    let what = kind_tag.map_or("key result", KindTag::what);
+    let r = Record::open(cx, node, path, what, &known)?;
+    let id = r.req(cx, path, "id", ident);
+    let title = r.req(cx, path, "title", string);
+    let weight = r.opt(cx, path, "weight", number).unwrap_or(1.0);
+    let owners = r.list(cx, path, "owners", ident);
+    let initiatives = r.list(cx, path, "initiatives", ident);
+    let due = r.opt(cx, path, "due", date);
+    let plan = r.opt(cx, path, "plan", read_plan).unwrap_or_default();
+    let binary = kind_tag == Some(KindTag::Binary);
+    let check_ins = r.list(cx, path, "check_ins", |cx, n, p| {
+        read_check_in(cx, n, p, binary)
+    });
+    let unit = r.opt(cx, path, "unit", string);
+    let kind = match kind_tag? {
+        KindTag::Metric => {
+            let start = r.req(cx, path, "start", number);
+            let target = r.req(cx, path, "target", number);
+            KrKind::Metric {
+                start: start?,
+                target: target?,
+                unit,
+            }
+        }
+        KindTag::Threshold => {
+            let threshold = r.req(cx, path, "threshold", number);
+            let direction = r.req(cx, path, "direction", |cx, n, p| {
+                choice(
+                    cx,
+                    n,
+                    p,
+                    "direction",
+                    &[
+                        ("at_least", Direction::AtLeast),
+                        ("at_most", Direction::AtMost),
+                    ],
+                )
+            });
+            KrKind::Threshold {
+                threshold: threshold?,
+                direction: direction?,
+                unit,
+            }
+        }
+        KindTag::Binary => KrKind::Binary,
+        KindTag::Milestones => KrKind::Milestones {
+            milestones: r
+                .req(cx, path, "milestones", |cx, n, p| {
+                    Some(list(cx, n, p, read_milestone))
+                })
+                .unwrap_or_default(),
+        },
+        KindTag::Baseline => KrKind::Baseline { unit },
+    };
+    let extra = r.extra(cx, path);
+    Some(KeyResult {
+        id: id?,
+        title: title?,
+        kind,
+        weight,
+        owners,
+        initiatives,
+        due,
+        plan,
+        check_ins,
+        extra,
+    })
+}
+
+fn read_plan(
+    cx: &mut Cx,
+    node: &Node,
+    path: &Path<'_>,
+) -> Option<BTreeMap<chrono::NaiveDate, f64>> {
+    let V::Map(entries) = &node.value else {
+        cx.report(
+            path,
+            Some(node.pos),
+            format!(
+                "expected a mapping of dates to values, found {}",
+                crate::convert::describe(&node.value)
+            ),
+        );
+        return None;
+    };
+    let mut plan = BTreeMap::new();
+    for (key, value) in entries {
+        let p = path.key(&key.name);
+        let Some(d) = crate::convert::parse_date(&key.name) else {
+            cx.report(
+                &p,
+                Some(key.pos),
+                format!(
+                    "expected a date `YYYY-MM-DD` as plan key, found `{}`",
+                    key.name
+                ),
+            );
+            continue;
+        };
+        let Some(v) = number(cx, value, &p) else {
+            continue;
+        };
+        if plan.insert(d, v).is_some() {
+            cx.report(
+                &p,
+                Some(key.pos),
+                format!("duplicate plan date `{}`", key.name),
+            );
+        }
+    }
+    Some(plan)
+}
+
+fn read_check_in(cx: &mut Cx, node: &Node, path: &Path<'_>, binary: bool) -> Option<CheckIn> {
+    let r = Record::open(
+        cx,
+        node,
+        path,
+        "check-in",
+        &["date", "value", "confidence", "note", "extra"],
+    )?;
+    let date = r.req(cx, path, "date", date);
+    let value = r.req(cx, path, "value", |cx, n, p| match n.value {
+        V::Bool(b) if binary => Some(Value::Bool(b)),
+        _ if binary => match n.value {
+            V::Int(_) | V::Float(_) => number(cx, n, p).map(Value::Number),
+            _ => {
+                cx.report(
+                    p,
+                    Some(n.pos),
+                    format!(
+                        "expected `true`, `false` or a number, found {}",
+                        crate::convert::describe(&n.value)
+                    ),
+                );
+                None
+            }
+        },
+        _ => number(cx, n, p).map(Value::Number),
+    });
+    let confidence = r.opt(cx, path, "confidence", number);
+    let note = r.opt(cx, path, "note", string);
+    let extra = r.extra(cx, path);
+    Some(CheckIn {
+        date: date?,
+        value: value?,
+        confidence,
+        note,
+        extra,
+    })
+}
+
+fn read_milestone(cx: &mut Cx, node: &Node, path: &Path<'_>) -> Option<Milestone> {
+    let r = Record::open(
+        cx,
+        node,
+        path,
+        "milestone",
+        &["title", "weight", "due", "done", "extra"],
+    )?;
+    let title = r.req(cx, path, "title", string);
+    let weight = r.opt(cx, path, "weight", number).unwrap_or(1.0);
+    let due = r.opt(cx, path, "due", date);
+    let done = r.opt(cx, path, "done", date);
+    let extra = r.extra(cx, path);
+    Some(Milestone {
+        title: title?,
+        weight,
+        due,
+        done,
+        extra,
+    })
+}

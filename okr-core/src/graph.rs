@@ -1,0 +1,266 @@
+//! The alignment graph: ids interned to dense indices, CSR adjacency in both directions and
+//! a precomputed topological order.
+//!
+//! The graph is built once per document in O(V + E). Cycle detection and ordering use
+//! petgraph's iterative algorithms (`toposort`, and `kosaraju_scc` only when the links
+//! contain a cycle), so a chain of a million alignments never touches the call stack.
+//! Objectives on a cycle are left out of the order: scoring treats them as unscored.
+//! Graph indices never leave the crate.
+
+use crate::model::Document;
+use petgraph::algo::{kosaraju_scc, toposort};
+use petgraph::graph::{DiGraph, NodeIndex};
+use std::collections::HashMap;
+
+/// "No index".
+pub(crate) const NONE: u32 = u32::MAX;
+
+/// One alignment link, seen from either end.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Edge {
+    /// The objective at the other end.
+    pub node: u32,
+    /// The link weight; invalid weights (negative, non-finite) count as 0.
+    pub weight: f64,
+    /// Whether the child's progress counts in the parent.
+    pub contributes: bool,
+}
+
+/// Compressed adjacency lists: the edges of node `i` are `edges[start[i]..start[i + 1]]`.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Csr {
+    start: Vec<u32>,
+    edges: Vec<Edge>,
+}
+
+impl Csr {
+    fn from_pairs(n: usize, pairs: &mut [(u32, Edge)]) -> Csr {
+        // Stable sort keeps document order within each node's list.
+        pairs.sort_by_key(|(from, _)| *from);
+        let mut start = vec![0u32; n + 1];
+        for (from, _) in pairs.iter() {
+            if let Some(s) = start.get_mut(*from as usize + 1) {
+                *s += 1;
+            }
+        }
+        for i in 0..n {
+            let prev = start.get(i).copied().unwrap_or(0);
+            if let Some(s) = start.get_mut(i + 1) {
+                *s += prev;
+            }
+        }
+        Csr {
+            start,
+            edges: pairs.iter().map(|(_, e)| *e).collect(),
+        }
+    }
+
+    /// The edges of node `i`.
+    pub(crate) fn of(&self, i: u32) -> &[Edge] {
+        let i = i as usize;
+        match (self.start.get(i), self.start.get(i + 1)) {
+            (Some(&a), Some(&b)) => self.edges.get(a as usize..b as usize).unwrap_or(&[]),
+            _ => &[],
+        }
+    }
+}
+
+/// The compiled structure of a document.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Graph {
+    /// Objective id → index (the first objective with an id wins).
+    pub objective_index: HashMap<String, u32>,
+    /// Key result id → index into the flat list of key results (first wins).
+    pub kr_index: HashMap<String, u32>,
+    /// The key results of objective `i` are `kr_start[i]..kr_start[i + 1]`.
+    pub kr_start: Vec<u32>,
+    /// The objective of each key result.
+    pub kr_objective: Vec<u32>,
+    /// Child → parents.
+    pub parents: Csr,
+    /// Parent → children.
+    pub children: Csr,
+    /// Objectives not on a cycle, children before parents.
+    pub order: Vec<u32>,
+    /// Position of each objective in `order` (`NONE` when on a cycle).
+    pub topo_pos: Vec<u32>,
+    /// The strongly connected components that form cycles, each in the order of its links
+    /// where possible (first element, then its parent on the cycle, and so on).
+    pub cycles: Vec<Vec<u32>>,
+    /// Index into `Document::cycles` of each objective's cycle (`NONE` if unknown).
+    pub cycle_of: Vec<u32>,
+}
+
+/// A valid weight, or 0.
+pub(crate) fn sane_weight(w: f64) -> f64 {
+    if w.is_finite() && w >= 0.0 {
+        w
+    } else {
+        0.0
+    }
+}
+
+impl Graph {
+    /// Compiles the document's structure.
+    pub(crate) fn build(doc: &Document) -> Graph {
+        let n = doc.objectives.len();
+        let mut objective_index = HashMap::with_capacity(n);
+        for (i, o) in doc.objectives.iter().enumerate() {
+            objective_index.entry(o.id.0.clone()).or_insert(i as u32);
+        }
+        let cycle_index: HashMap<&str, u32> = doc
+            .cycles
+            .iter()
+            .enumerate()
+            .rev()
+            .map(|(i, c)| (c.id.as_str(), i as u32))
+            .collect();
+
+        let mut kr_index = HashMap::new();
+        let mut kr_start = Vec::with_capacity(n + 1);
+        let mut kr_objective = Vec::new();
+        let mut cycle_of = Vec::with_capacity(n);
+        let mut up: Vec<(u32, Edge)> = Vec::new();
+        let mut down: Vec<(u32, Edge)> = Vec::new();
+        for (i, o) in doc.objectives.iter().enumerate() {
+            let i = i as u32;
+            kr_start.push(kr_objective.len() as u32);
+            for kr in &o.key_results {
+                kr_index
+                    .entry(kr.id.0.clone())
+                    .or_insert(kr_objective.len() as u32);
+                kr_objective.push(i);
+            }
+            cycle_of.push(cycle_index.get(o.cycle.as_str()).copied().unwrap_or(NONE));
+            for link in &o.aligns_to {
+                if let Some(&p) = objective_index.get(link.objective.as_str()) {
+                    let weight = sane_weight(link.weight);
+                    up.push((
+                        i,
+                        Edge {
+                            node: p,
+                            weight,
+                            contributes: link.contributes,
+                        },
+                    ));
+                    down.push((
+                        p,
+                        Edge {
+                            node: i,
+                            weight,
+                            contributes: link.contributes,
+                        },
+                    ));
+                }
+            }
+        }
+        kr_start.push(kr_objective.len() as u32);
+        let parents = Csr::from_pairs(n, &mut up);
+        let children = Csr::from_pairs(n, &mut down);
+
+        // petgraph for ordering and cycle detection: edges child → parent.
+        let mut g: DiGraph<(), (), u32> = DiGraph::with_capacity(n, up.len());
+        for _ in 0..n {
+            g.add_node(());
+        }
+        for (child, e) in &up {
+            g.add_edge(
+                NodeIndex::new(*child as usize),
+                NodeIndex::new(e.node as usize),
+                (),
+            );
+        }
+        let mut topo_pos = vec![NONE; n];
+        let mut cycles = Vec::new();
+        let order: Vec<u32> = match toposort(&g, None) {
+            Ok(sorted) => sorted.into_iter().map(|ix| ix.index() as u32).collect(),
+            Err(_) => {
+                // Components come in reverse topological order (parents first).
+                let mut sccs = kosaraju_scc(&g);
+                sccs.reverse();
+                let mut order = Vec::with_capacity(n);
+                for scc in sccs {
+                    let cyclic =
+                        scc.len() > 1 || scc.first().is_some_and(|&v| g.find_edge(v, v).is_some());
+                    if cyclic {
+                        let members: Vec<u32> = scc.iter().map(|ix| ix.index() as u32).collect();
+                        cycles.push(cycle_path(&members, &parents));
+                    } else {
+                        order.extend(scc.iter().map(|ix| ix.index() as u32));
+                    }
+                }
+                order
+            }
+        };
+        for (pos, &i) in order.iter().enumerate() {
+            if let Some(slot) = topo_pos.get_mut(i as usize) {
+                *slot = pos as u32;
+            }
+        }
+        cycles.sort();
+        Graph {
+            objective_index,
+            kr_index,
+            kr_start,
+            kr_objective,
+            parents,
+            children,
+            order,
+            topo_pos,
+            cycles,
+            cycle_of,
+        }
+    }
+
+    /// Number of objectives.
+    pub(crate) fn len(&self) -> usize {
+        self.topo_pos.len()
+    }
+
+    /// The key result indices of objective `i`.
+    pub(crate) fn krs_of(&self, i: u32) -> std::ops::Range<usize> {
+        let i = i as usize;
+        let a = self.kr_start.get(i).copied().unwrap_or(0) as usize;
+        let b = self.kr_start.get(i + 1).copied().unwrap_or(0) as usize;
+        a..b
+    }
+
+    /// Whether objective `i` lies on an alignment cycle.
+    pub(crate) fn on_cycle(&self, i: u32) -> bool {
+        self.topo_pos.get(i as usize).is_none_or(|&p| p == NONE)
+    }
+}
+
+/// Orders the members of a strongly connected component along its links: starting from the
+/// smallest index, follow a parent link that stays inside the component until the start is
+/// reached again (or every member is listed).
+fn cycle_path(members: &[u32], parents: &Csr) -> Vec<u32> {
+    let mut sorted = members.to_vec();
+    sorted.sort_unstable();
+    let Some(&first) = sorted.first() else {
+        return sorted;
+    };
+    let inside = |v: u32| sorted.binary_search(&v).is_ok();
+    let mut path = vec![first];
+    let mut seen = std::collections::HashSet::new();
+    seen.insert(first);
+    let mut cur = first;
+    loop {
+        // Prefer closing the cycle once every member is listed; otherwise an unseen member.
+        let next = parents
+            .of(cur)
+            .iter()
+            .map(|e| e.node)
+            .filter(|&p| inside(p))
+            .find(|p| !seen.contains(p));
+        match next {
+            Some(p) => {
+                seen.insert(p);
+                path.push(p);
+                cur = p;
+            }
+            None => break,
+        }
+    }
+    path
+}

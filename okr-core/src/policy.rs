@@ -1,0 +1,283 @@
+//! The policy: every threshold of the specification as a field callers can change.
+//!
+//! A policy is a document of its own (YAML, JSON or TOML; every field optional). Unknown
+//! fields and unknown rule codes are load errors naming the closest valid one.
+
+use crate::convert::{choice, count, number, Cx, Path, Record};
+use crate::document::{format_of, parse_tree, read_text, Format};
+use crate::error::LoadError;
+use crate::syntax::{Node, Value as V};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::path::Path as FsPath;
+
+/// How serious a finding is.
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    /// Must be fixed: `okr check` exits with status 1.
+    Error,
+    /// Should be looked at.
+    Warning,
+    /// For information.
+    Info,
+}
+
+impl Severity {
+    /// The lowercase name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        }
+    }
+}
+
+/// A per-code severity setting in a policy: a severity, or `off`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum SeverityLevel {
+    /// Report as an error.
+    Error,
+    /// Report as a warning.
+    Warning,
+    /// Report as information.
+    Info,
+    /// Do not report.
+    Off,
+}
+
+impl SeverityLevel {
+    /// The severity to report with, or `None` for `off`.
+    pub fn severity(self) -> Option<Severity> {
+        match self {
+            SeverityLevel::Error => Some(Severity::Error),
+            SeverityLevel::Warning => Some(Severity::Warning),
+            SeverityLevel::Info => Some(Severity::Info),
+            SeverityLevel::Off => None,
+        }
+    }
+}
+
+/// Every threshold of the specification, with its default (SPEC §6).
+///
+/// ```
+/// let policy = okr_core::Policy::from_str("stale_days: 21\nseverities: {no_owner: off}\n",
+///     okr_core::Format::Yaml)?;
+/// assert_eq!(policy.stale_days, 21);
+/// assert_eq!(policy.on_track, 0.7);
+/// # Ok::<(), okr_core::LoadError>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct Policy {
+    /// Severity per rule code (`error`, `warning`, `info` or `off`); codes not listed keep
+    /// their default severity.
+    pub severities: BTreeMap<String, SeverityLevel>,
+    /// Upper bound of a score (1.0).
+    pub score_cap: f64,
+    /// Ratio score / expected from which a result is `on_track` (0.7).
+    pub on_track: f64,
+    /// Ratio score / expected from which a result is `at_risk` (0.4); below: `off_track`.
+    pub at_risk: f64,
+    /// The share of own key results in `blend` mode when an objective sets none (0.5).
+    pub default_blend: f64,
+    /// Most key results on one objective before a finding (5).
+    pub max_key_results: u32,
+    /// Most objectives one owner holds in a cycle before a finding (5).
+    pub max_objectives: u32,
+    /// Days without a check-in after which a key result is stale (14).
+    pub stale_days: u32,
+}
+
+impl Default for Policy {
+    fn default() -> Self {
+        Policy {
+            severities: BTreeMap::new(),
+            score_cap: 1.0,
+            on_track: 0.7,
+            at_risk: 0.4,
+            default_blend: 0.5,
+            max_key_results: 5,
+            max_objectives: 5,
+            stale_days: 14,
+        }
+    }
+}
+
+const POLICY_KEYS: &[&str] = &[
+    "severities",
+    "score_cap",
+    "on_track",
+    "at_risk",
+    "default_blend",
+    "max_key_results",
+    "max_objectives",
+    "stale_days",
+];
+
+const LEVELS: &[(&str, SeverityLevel)] = &[
+    ("error", SeverityLevel::Error),
+    ("warning", SeverityLevel::Warning),
+    ("info", SeverityLevel::Info),
+    ("off", SeverityLevel::Off),
+];
+
+impl Policy {
+    /// Loads a policy from text, reporting every problem found.
+    #[allow(clippy::should_implement_trait)]
+    pub fn from_str(text: &str, format: Format) -> Result<Policy, LoadError> {
+        let tree = parse_tree(text, format)?;
+        read_policy(&tree)
+    }
+
+    /// Loads a policy from a file; the format comes from the extension.
+    pub fn from_path(path: impl AsRef<FsPath>) -> Result<Policy, LoadError> {
+        let path = path.as_ref();
+        let format = format_of(path)?;
+        let text = read_text(path)?;
+        Policy::from_str(&text, format).map_err(|e| e.with_source(path.display().to_string()))
+    }
+
+    /// The severity a code is reported with under this policy (`None`: switched off).
+    pub fn severity_of(&self, code: &str, default: Severity) -> Option<Severity> {
+        match self.severities.get(code) {
+            Some(level) => level.severity(),
+            None => Some(default),
+        }
+    }
+
+    /// `x` clamped to `0..=score_cap` (a non-finite or negative cap counts as 1.0).
+    pub fn clamp_score(&self, x: f64) -> f64 {
+        let cap = if self.score_cap.is_finite() && self.score_cap >= 0.0 {
+            self.score_cap
+        } else {
+            1.0
+        };
+        if x < 0.0 {
+            0.0
+        } else if x > cap {
+            cap
+        } else {
+            x
+        }
+    }
+}
+
+fn read_policy(tree: &Node) -> Result<Policy, LoadError> {
+    let mut cx = Cx::default();
+    let root = Path::Root;
+    let mut policy = Policy::default();
+    if matches!(tree.value, V::Null) {
+        return Ok(policy);
+    }
+    let Some(r) = Record::open(&mut cx, tree, &root, "policy", POLICY_KEYS) else {
+        return cx.finish(policy);
+    };
+    if let Some(sev) = r.opt(&mut cx, &root, "severities", |cx, node, path| {
+        let V::Map(entries) = &node.value else {
+            cx.report(
+                path,
+                Some(node.pos),
+                format!(
+                    "expected a mapping of rule codes to severities, found {}",
+                    crate::convert::describe(&node.value)
+                ),
+            );
+            return None;
+        };
+        let mut map = BTreeMap::new();
+        for (key, value) in entries {
+            let p = path.key(&key.name);
+            if crate::validate::rule(&key.name).is_none() {
+                let codes: Vec<&str> = crate::validate::RULES.iter().map(|r| r.code).collect();
+                cx.report(
+                    &p,
+                    Some(key.pos),
+                    crate::convert::unknown_key_message("rule code", &key.name, &codes),
+                );
+                continue;
+            }
+            if let Some(level) = choice(cx, value, &p, "severity", LEVELS) {
+                if map.insert(key.name.clone(), level).is_some() {
+                    cx.report(
+                        &p,
+                        Some(key.pos),
+                        format!("duplicate rule code `{}`", key.name),
+                    );
+                }
+            }
+        }
+        Some(map)
+    }) {
+        policy.severities = sev;
+    }
+    let ratio = |cx: &mut Cx, node: &Node, path: &Path<'_>| {
+        let x = number(cx, node, path)?;
+        if !(x.is_finite() && x >= 0.0) {
+            cx.report(
+                path,
+                Some(node.pos),
+                format!("expected a finite number ≥ 0, found `{x}`"),
+            );
+            return None;
+        }
+        Some(x)
+    };
+    if let Some(x) = r.opt(&mut cx, &root, "score_cap", ratio) {
+        policy.score_cap = x;
+    }
+    if let Some(x) = r.opt(&mut cx, &root, "on_track", ratio) {
+        policy.on_track = x;
+    }
+    if let Some(x) = r.opt(&mut cx, &root, "at_risk", ratio) {
+        policy.at_risk = x;
+    }
+    if let Some(x) = r.opt(&mut cx, &root, "default_blend", |cx, node, path| {
+        let x = number(cx, node, path)?;
+        if !(0.0..=1.0).contains(&x) {
+            cx.report(
+                path,
+                Some(node.pos),
+                format!("expected a number from 0 to 1, found `{x}`"),
+            );
+            return None;
+        }
+        Some(x)
+    }) {
+        policy.default_blend = x;
+    }
+    if let Some(x) = r.opt(&mut cx, &root, "max_key_results", count) {
+        policy.max_key_results = x;
+    }
+    if let Some(x) = r.opt(&mut cx, &root, "max_objectives", count) {
+        policy.max_objectives = x;
+    }
+    if let Some(x) = r.opt(&mut cx, &root, "stale_days", count) {
+        policy.stale_days = x;
+    }
+    if policy.at_risk > policy.on_track {
+        cx.report(
+            &root.key("at_risk"),
+            r.get("at_risk").map(|n| n.pos),
+            format!(
+                "`at_risk` ({}) must not exceed `on_track` ({})",
+                policy.at_risk, policy.on_track
+            ),
+        );
+    }
+    cx.finish(policy)
+}

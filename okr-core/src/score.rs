@@ -1,0 +1,393 @@
+//! Key-result progress and score (SPEC §3), expected progress, status and forecast (§5).
+//!
+//! Every function here is pure: it reads a key result, its cycle and a date. Undefined
+//! values are carried as `NaN` inside the crate and become `None` at the public API, so no
+//! non-finite number is ever an output.
+
+use crate::model::{Cycle, Direction, KeyResult, KrKind, Override};
+use crate::policy::Policy;
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+/// How a scored key result or objective is doing against expected progress.
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// score / expected ≥ `policy.on_track` (0.7), or nothing expected yet.
+    OnTrack,
+    /// `policy.at_risk` (0.4) ≤ score / expected < `policy.on_track`.
+    AtRisk,
+    /// score / expected < `policy.at_risk`.
+    OffTrack,
+    /// Unscored, or no expected progress is known.
+    #[default]
+    Unknown,
+}
+
+impl Status {
+    /// The snake_case name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::OnTrack => "on_track",
+            Status::AtRisk => "at_risk",
+            Status::OffTrack => "off_track",
+            Status::Unknown => "unknown",
+        }
+    }
+}
+
+/// The date scores are computed as of.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum AsOf {
+    /// Exactly this date, for every cycle.
+    Date(NaiveDate),
+    /// "Today" (the given date), except that a cycle which has ended is scored as of its
+    /// last day — the default of SPEC §3.
+    Today(NaiveDate),
+}
+
+impl AsOf {
+    /// The date given.
+    pub fn date(self) -> NaiveDate {
+        match self {
+            AsOf::Date(d) | AsOf::Today(d) => d,
+        }
+    }
+
+    /// The date to use for something in `cycle`.
+    pub fn for_cycle(self, cycle: Option<&Cycle>) -> NaiveDate {
+        match (self, cycle) {
+            (AsOf::Today(d), Some(c)) if c.end < d => c.end,
+            _ => self.date(),
+        }
+    }
+}
+
+/// The computed values of one key result or objective. `None` = undefined (unscored).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct Scores {
+    /// Raw, unclamped progress.
+    pub progress: Option<f64>,
+    /// Progress clamped to `0..=policy.score_cap`.
+    pub score: Option<f64>,
+    /// Expected progress at the as-of date.
+    pub expected: Option<f64>,
+    /// On track, at risk, off track or unknown.
+    pub status: Status,
+    /// Projected score at the cycle end.
+    pub forecast: Option<f64>,
+}
+
+/// Internal row: `NaN` means undefined.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) struct Row {
+    pub progress: f64,
+    pub score: f64,
+    pub expected: f64,
+    pub forecast: f64,
+    pub status: Status,
+}
+
+impl Row {
+    pub(crate) const UNDEFINED: Row = Row {
+        progress: f64::NAN,
+        score: f64::NAN,
+        expected: f64::NAN,
+        forecast: f64::NAN,
+        status: Status::Unknown,
+    };
+
+    pub(crate) fn is_scored(&self) -> bool {
+        self.score.is_finite()
+    }
+
+    pub(crate) fn public(&self) -> Scores {
+        let f = |x: f64| x.is_finite().then_some(x);
+        Scores {
+            progress: f(self.progress),
+            score: f(self.score),
+            expected: f(self.expected),
+            status: self.status,
+            forecast: f(self.forecast),
+        }
+    }
+
+    /// Bitwise equality (NaN equals NaN), for comparing recomputations.
+    pub(crate) fn same(&self, other: &Row) -> bool {
+        self.progress.to_bits() == other.progress.to_bits()
+            && self.score.to_bits() == other.score.to_bits()
+            && self.expected.to_bits() == other.expected.to_bits()
+            && self.forecast.to_bits() == other.forecast.to_bits()
+            && self.status == other.status
+    }
+}
+
+/// Status of a score against expected progress (SPEC §5).
+pub(crate) fn status(score: f64, expected: f64, policy: &Policy) -> Status {
+    if !score.is_finite() || !expected.is_finite() {
+        return Status::Unknown;
+    }
+    if expected == 0.0 {
+        return Status::OnTrack;
+    }
+    let r = score / expected;
+    if r >= policy.on_track {
+        Status::OnTrack
+    } else if r >= policy.at_risk {
+        Status::AtRisk
+    } else {
+        Status::OffTrack
+    }
+}
+
+/// Days from `a` to `b`.
+fn days(a: NaiveDate, b: NaiveDate) -> f64 {
+    (b - a).num_days() as f64
+}
+
+/// The latest check-in on or before `d` (ties: the later entry wins).
+fn latest(kr: &KeyResult, d: NaiveDate) -> Option<&crate::model::CheckIn> {
+    let mut best: Option<&crate::model::CheckIn> = None;
+    for c in &kr.check_ins {
+        if c.date <= d && best.is_none_or(|b| c.date >= b.date) {
+            best = Some(c);
+        }
+    }
+    best
+}
+
+/// The active override of a list: the latest dated on or before `d` (ties: later entry).
+pub(crate) fn active_override(overrides: &[Override], d: NaiveDate) -> Option<&Override> {
+    let mut best: Option<&Override> = None;
+    for o in overrides {
+        if o.date <= d && best.is_none_or(|b| o.date >= b.date) {
+            best = Some(o);
+        }
+    }
+    best
+}
+
+fn metric_progress(value: f64, start: f64, target: f64) -> f64 {
+    let range = target - start;
+    if range == 0.0 {
+        f64::NAN
+    } else {
+        (value - start) / range
+    }
+}
+
+/// Raw progress of a key result as of `d` (`NaN` = unscored).
+pub(crate) fn progress(kr: &KeyResult, d: NaiveDate) -> f64 {
+    match &kr.kind {
+        KrKind::Metric { start, target, .. } => {
+            let v = latest(kr, d).map_or(*start, |c| c.value.as_f64());
+            metric_progress(v, *start, *target)
+        }
+        KrKind::Threshold {
+            threshold,
+            direction,
+            ..
+        } => {
+            let (mut held, mut total) = (0u32, 0u32);
+            for c in kr.check_ins.iter().filter(|c| c.date <= d) {
+                let v = c.value.as_f64();
+                total += 1;
+                let ok = match direction {
+                    Direction::AtLeast => v >= *threshold,
+                    Direction::AtMost => v <= *threshold,
+                };
+                held += u32::from(ok);
+            }
+            if total == 0 {
+                f64::NAN
+            } else {
+                f64::from(held) / f64::from(total)
+            }
+        }
+        KrKind::Binary => match latest(kr, d) {
+            Some(c) if c.value.is_truthy() => 1.0,
+            _ => 0.0,
+        },
+        KrKind::Milestones { milestones } => {
+            let mut done = 0.0;
+            let mut total = 0.0;
+            for m in milestones {
+                let w = crate::graph::sane_weight(m.weight);
+                total += w;
+                if m.done.is_some_and(|x| x <= d) {
+                    done += w;
+                }
+            }
+            if total > 0.0 {
+                done / total
+            } else {
+                f64::NAN
+            }
+        }
+        KrKind::Baseline { .. } => f64::NAN,
+    }
+}
+
+/// Linear interpolation through points sorted by x, at `x`.
+fn interpolate(points: &[(f64, f64)], x: f64) -> f64 {
+    let mut prev: Option<(f64, f64)> = None;
+    for &(px, py) in points {
+        if x <= px {
+            return match prev {
+                Some((qx, qy)) if px > qx => qy + (py - qy) * (x - qx) / (px - qx),
+                _ => py,
+            };
+        }
+        prev = Some((px, py));
+    }
+    prev.map_or(f64::NAN, |(_, y)| y)
+}
+
+/// Expected progress of a key result at `d` (SPEC §5; `NaN` when unknown).
+pub(crate) fn expected(kr: &KeyResult, cycle: Option<&Cycle>, d: NaiveDate) -> f64 {
+    let Some(c) = cycle else {
+        return f64::NAN;
+    };
+    if matches!(kr.kind, KrKind::Baseline { .. }) {
+        return f64::NAN;
+    }
+    if d < c.start {
+        return 0.0;
+    }
+    if d > c.end {
+        return 1.0;
+    }
+    match &kr.kind {
+        KrKind::Metric { start, target, .. } => {
+            let span = days(c.start, c.end);
+            let inside: Vec<(f64, f64)> = kr
+                .plan
+                .iter()
+                .filter(|(date, _)| **date >= c.start && **date <= c.end)
+                .map(|(date, v)| (days(c.start, *date), metric_progress(*v, *start, *target)))
+                .collect();
+            if inside.is_empty() {
+                let n = days(c.start, c.end) + 1.0;
+                let e = (days(c.start, d) + 1.0) / n;
+                e.clamp(0.0, 1.0)
+            } else {
+                // Plan points on the first or last day replace the implicit end points.
+                let mut points = Vec::with_capacity(inside.len() + 2);
+                if inside.first().is_none_or(|p| p.0 > 0.0) {
+                    points.push((0.0, 0.0));
+                }
+                points.extend_from_slice(&inside);
+                if inside.last().is_none_or(|p| p.0 < span) {
+                    points.push((span, 1.0));
+                }
+                interpolate(&points, days(c.start, d))
+            }
+        }
+        KrKind::Threshold { .. } => 1.0,
+        KrKind::Binary => {
+            let due = kr.due.unwrap_or(c.end);
+            if d < due {
+                0.0
+            } else {
+                1.0
+            }
+        }
+        KrKind::Milestones { milestones } => {
+            let mut due = 0.0;
+            let mut total = 0.0;
+            for m in milestones {
+                let w = crate::graph::sane_weight(m.weight);
+                total += w;
+                if m.due.unwrap_or(c.end) <= d {
+                    due += w;
+                }
+            }
+            if total > 0.0 {
+                due / total
+            } else {
+                f64::NAN
+            }
+        }
+        KrKind::Baseline { .. } => f64::NAN,
+    }
+}
+
+/// Forecast of a metric key result: the least-squares line of progress against day through
+/// its check-ins within the cycle and on or before `d`, at the cycle end, when they fall on
+/// at least two distinct days; otherwise `NaN` (the caller uses the score).
+fn metric_trend(kr: &KeyResult, cycle: &Cycle, d: NaiveDate, policy: &Policy) -> f64 {
+    let KrKind::Metric { start, target, .. } = &kr.kind else {
+        return f64::NAN;
+    };
+    let last = d.min(cycle.end);
+    let points = || {
+        kr.check_ins
+            .iter()
+            .filter(move |c| c.date >= cycle.start && c.date <= last)
+    };
+    let first_day = points().map(|c| c.date).next();
+    if !points().any(|c| Some(c.date) != first_day) {
+        return f64::NAN;
+    }
+    let (mut n, mut sx, mut sy) = (0.0, 0.0, 0.0);
+    for c in points() {
+        n += 1.0;
+        sx += days(cycle.start, c.date);
+        sy += metric_progress(c.value.as_f64(), *start, *target);
+    }
+    let (mx, my) = (sx / n, sy / n);
+    let (mut sxy, mut sxx) = (0.0, 0.0);
+    for c in points() {
+        let dx = days(cycle.start, c.date) - mx;
+        sxy += dx * (metric_progress(c.value.as_f64(), *start, *target) - my);
+        sxx += dx * dx;
+    }
+    if sxx <= 0.0 {
+        return f64::NAN;
+    }
+    let slope = sxy / sxx;
+    let at_end = my + slope * (days(cycle.start, cycle.end) - mx);
+    if at_end.is_finite() {
+        policy.clamp_score(at_end)
+    } else {
+        f64::NAN
+    }
+}
+
+/// Everything about one key result.
+pub(crate) fn evaluate_kr(
+    kr: &KeyResult,
+    cycle: Option<&Cycle>,
+    d: NaiveDate,
+    policy: &Policy,
+) -> Row {
+    let progress = progress(kr, d);
+    let progress = if progress.is_finite() {
+        progress
+    } else {
+        f64::NAN
+    };
+    let score = if progress.is_finite() {
+        policy.clamp_score(progress)
+    } else {
+        f64::NAN
+    };
+    let expected = expected(kr, cycle, d);
+    let forecast = if !score.is_finite() {
+        f64::NAN
+    } else {
+        match cycle.map(|c| metric_trend(kr, c, d, policy)) {
+            Some(f) if f.is_finite() => f,
+            _ => score,
+        }
+    };
+    Row {
+        progress,
+        score,
+        expected,
+        forecast,
+        status: status(score, expected, policy),
+    }
+}

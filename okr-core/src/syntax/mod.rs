@@ -1,0 +1,100 @@
+//! Parsers that turn JSON, YAML and TOML text into one spanned value tree, so that the
+//! conversion to the model can report every problem with its path and line:column.
+//!
+//! - YAML: YAML 1.2 core schema (`off`, `yes` are strings), from saphyr-parser's events,
+//!   built iteratively; aliases are expanded within a node budget.
+//! - JSON: checked strictly by serde_json (RFC 8259; its recursion limit of 128 levels
+//!   guards the stack), then read into the tree by the YAML 1.2 parser, of which JSON is a
+//!   subset, so that every node has a position.
+//! - TOML: toml's spanned de-tree; byte spans become line:column.
+
+mod json;
+mod toml;
+mod yaml;
+
+pub use self::json::parse_json;
+pub use self::toml::parse_toml;
+pub use self::yaml::parse_yaml;
+
+/// A 1-based line and 1-based column (counted in Unicode scalar values, not bytes).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Pos {
+    /// 1-based line.
+    pub line: u32,
+    /// 1-based column, in characters.
+    pub col: u32,
+}
+
+/// A mapping key with its position.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Key {
+    /// The key as written.
+    pub name: String,
+    /// Where it starts.
+    pub pos: Pos,
+}
+
+/// A parsed value with the position where it starts.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Node {
+    /// The value.
+    pub value: Value,
+    /// Where it starts.
+    pub pos: Pos,
+}
+
+/// A parsed value.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value {
+    /// `null`.
+    Null,
+    /// A boolean.
+    Bool(bool),
+    /// An integer that fits `i64`.
+    Int(i64),
+    /// Any other number.
+    Float(f64),
+    /// A string (TOML dates and times arrive as their text).
+    Str(String),
+    /// A list.
+    Seq(Vec<Node>),
+    /// Entries in document order; duplicate keys are kept (the converter reports them).
+    Map(Vec<(Key, Node)>),
+}
+
+/// Limits that protect against hostile input.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ParseLimits {
+    /// Deepest nesting of lists and mappings.
+    pub max_depth: usize,
+    /// Most nodes that YAML alias expansion may produce.
+    pub max_alias_nodes: usize,
+}
+
+impl Default for ParseLimits {
+    fn default() -> Self {
+        ParseLimits {
+            max_depth: 256,
+            max_alias_nodes: 1_000_000,
+        }
+    }
+}
+
+/// A syntax problem: message lowercase, no final period, user values in backticks.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SyntaxError {
+    /// Where, if known.
+    pub pos: Option<Pos>,
+    /// What is wrong.
+    pub message: String,
+}
+
+/// Lowercases the first letter of a parser's message and drops a final period.
+pub(crate) fn tidy(message: &str) -> String {
+    let m = message.trim().trim_end_matches('.');
+    let mut chars = m.chars();
+    match chars.next() {
+        Some(c) => c.to_lowercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}

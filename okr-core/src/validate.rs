@@ -1,0 +1,985 @@
+//! Alignment validation (SPEC §6): findings about a well-formed document, returned as
+//! data, never thrown.
+//!
+//! [`validate`] works on any document that loads, including ones with alignment cycles,
+//! dangling references, duplicate ids and non-finite numbers, and never stops at the first
+//! finding. It runs in O(objectives + key results + links + check-ins) plus a sort of the
+//! findings.
+
+use crate::graph::{Graph, NONE};
+use crate::model::*;
+use crate::policy::{Policy, Severity};
+use crate::rollup::Scorecard;
+use crate::score::{active_override, AsOf};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use std::collections::{HashMap, HashSet};
+
+/// A validation rule: its stable code, default severity and what it checks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Rule {
+    /// The stable snake_case code.
+    pub code: &'static str,
+    /// The severity when the policy does not change it.
+    pub default_severity: Severity,
+    /// When the rule fires.
+    pub description: &'static str,
+}
+
+macro_rules! rules {
+    ($($name:ident = $code:literal, $sev:ident, $desc:literal;)*) => {
+        /// Every rule of SPEC §6, in the specification's order.
+        pub const RULES: &[Rule] = &[
+            $(Rule { code: $code, default_severity: Severity::$sev, description: $desc },)*
+        ];
+        mod code {
+            $(pub(super) const $name: &str = $code;)*
+        }
+    };
+}
+
+rules! {
+    DUPLICATE_ID = "duplicate_id", Error, "two entities of one kind, or an objective and a key result, share an id";
+    UNKNOWN_REFERENCE = "unknown_reference", Error, "a cycle, level, team, person, theme, initiative or parent that does not exist";
+    ALIGNMENT_CYCLE = "alignment_cycle", Error, "the alignment links contain a cycle";
+    INVALID_VALUE = "invalid_value", Error, "NaN/infinity, negative weight, confidence outside 0..=1, blend outside 0..=1, negative capacity or effort";
+    ZERO_RANGE = "zero_range", Error, "a metric key result with start = target";
+    INVALID_CYCLE_DATES = "invalid_cycle_dates", Error, "a cycle ends before it starts";
+    LEVEL_INVERSION = "level_inversion", Warning, "a child aligns to a parent that is not at a strictly higher level";
+    CYCLE_MISMATCH = "cycle_mismatch", Warning, "a child's cycle does not lie within its parent's cycle dates";
+    ORPHAN_OBJECTIVE = "orphan_objective", Warning, "an objective below the top level aligns to nothing";
+    UNCOVERED_OBJECTIVE = "uncovered_objective", Warning, "an objective above the bottom level has no contributing child";
+    NO_KEY_RESULTS = "no_key_results", Warning, "an objective has neither key results nor contributing children, or its mode needs key results it lacks";
+    TOO_MANY_KEY_RESULTS = "too_many_key_results", Warning, "more than `max_key_results` key results on one objective";
+    TOO_MANY_OBJECTIVES = "too_many_objectives", Warning, "an owner holds more than `max_objectives` objectives in one cycle";
+    NO_OWNER = "no_owner", Warning, "an objective has no owner";
+    CHECK_IN_OUTSIDE_CYCLE = "check_in_outside_cycle", Warning, "a check-in, plan point or milestone due/done date outside its objective's cycle";
+    STALE_CHECK_IN = "stale_check_in", Warning, "inside the cycle, a key result's last check-in (or the cycle start) is more than `stale_days` days before the as-of date";
+    SIDE_PROJECT = "side_project", Warning, "a team- or individual-level objective tied to no initiative, neither itself nor through its key results";
+    OVER_CAPACITY = "over_capacity", Warning, "a person's effort in a cycle (each objective's effort split evenly among its owners) exceeds their capacity";
+    PERSON_WITHOUT_OBJECTIVES = "person_without_objectives", Info, "a person owns no objective in a cycle that has objectives of their team";
+    STALE_OVERRIDE = "stale_override", Info, "a score override is older than the latest check-in below it";
+    SANDBAGGING = "sandbagging", Info, "at or after cycle end, an aspirational objective scores 1.0 or more";
+    WEIGHTS_ALL_ZERO = "weights_all_zero", Warning, "an objective's inputs all have weight zero";
+}
+
+/// The rule with this code.
+pub fn rule(code: &str) -> Option<&'static Rule> {
+    RULES.iter().find(|r| r.code == code)
+}
+
+/// One finding about a document.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct Finding {
+    /// The stable snake_case rule code.
+    pub code: String,
+    /// How serious it is, under the policy in force.
+    pub severity: Severity,
+    /// The ids involved; the entity the finding is about comes first.
+    pub subjects: Vec<String>,
+    /// Where in the document, e.g. `objectives[3].aligns_to[0]`.
+    pub path: Option<String>,
+    /// What is wrong: lowercase, no final period, user values in backticks.
+    pub message: String,
+    /// What to do about it.
+    pub help: Option<String>,
+}
+
+struct Out<'p> {
+    policy: &'p Policy,
+    findings: Vec<(usize, Finding)>,
+}
+
+impl Out<'_> {
+    fn push(
+        &mut self,
+        code: &'static str,
+        subjects: Vec<String>,
+        path: Option<String>,
+        message: String,
+        help: &str,
+    ) {
+        let Some(rule_index) = RULES.iter().position(|r| r.code == code) else {
+            return;
+        };
+        let default = RULES
+            .get(rule_index)
+            .map_or(Severity::Warning, |r| r.default_severity);
+        let Some(severity) = self.policy.severity_of(code, default) else {
+            return;
+        };
+        self.findings.push((
+            rule_index,
+            Finding {
+                code: code.to_owned(),
+                severity,
+                subjects,
+                path,
+                message,
+                help: (!help.is_empty()).then(|| help.to_owned()),
+            },
+        ));
+    }
+}
+
+fn obj_path(i: usize) -> String {
+    format!("objectives[{i}]")
+}
+
+fn kr_path(i: usize, k: usize) -> String {
+    format!("objectives[{i}].key_results[{k}]")
+}
+
+/// Checks a document against every rule of SPEC §6 as of a date, under a policy.
+///
+/// Findings come in rule order (the order of [`RULES`]), and in document order within a
+/// rule.
+///
+/// ```
+/// use okr_core::{validate, AsOf, Document, Format, Policy};
+/// let doc = Document::from_str("version: 1\nobjectives:\n  - {id: o, title: O, cycle: c, level: team, key_results: []}\n", Format::Yaml)?;
+/// let as_of = AsOf::Date(chrono::NaiveDate::from_ymd_opt(2021, 9, 1).unwrap());
+/// let codes: Vec<String> = validate(&doc, as_of, &Policy::default()).into_iter().map(|f| f.code).collect();
+/// assert!(codes.contains(&"unknown_reference".to_string())); // cycle `c` does not exist
+/// # Ok::<(), okr_core::LoadError>(())
+/// ```
+pub fn validate(doc: &Document, as_of: AsOf, policy: &Policy) -> Vec<Finding> {
+    let card = Scorecard::new(doc.clone(), as_of, policy.clone());
+    validate_scored(&card)
+}
+
+/// [`validate`] on an already computed scorecard (its document, date and policy).
+pub fn validate_scored(card: &Scorecard) -> Vec<Finding> {
+    let doc = card.document();
+    let graph = card.graph();
+    let policy = card.policy();
+    let as_of = card.as_of();
+    let mut out = Out {
+        policy,
+        findings: Vec::new(),
+    };
+    let levels = doc.level_names();
+    let level_of = |name: &str| levels.iter().position(|l| *l == name);
+    let bottom = levels.len().saturating_sub(1);
+    let lowest_two = levels.len().saturating_sub(2);
+
+    duplicates(doc, &mut out);
+    references(doc, &levels, &mut out);
+    for cycle in &graph.cycles {
+        let ids: Vec<String> = cycle
+            .iter()
+            .filter_map(|&i| doc.objectives.get(i as usize).map(|o| o.id.0.clone()))
+            .collect();
+        let mut shown: Vec<String> = ids.iter().map(|id| format!("`{id}`")).collect();
+        if let Some(first) = shown.first().cloned() {
+            shown.push(first);
+        }
+        out.push(
+            code::ALIGNMENT_CYCLE,
+            ids,
+            cycle.first().map(|&i| format!("{}.aligns_to", obj_path(i as usize))),
+            format!("alignment cycle: {}", shown.join(" → ")),
+            "remove one of the links so that alignment flows only upwards; objectives on the cycle are unscored",
+        );
+    }
+    invalid_values(doc, &mut out);
+    for (i, c) in doc.cycles.iter().enumerate() {
+        if c.end < c.start {
+            out.push(
+                code::INVALID_CYCLE_DATES,
+                vec![c.id.0.clone()],
+                Some(format!("cycles[{i}].end")),
+                format!(
+                    "cycle `{}` ends (`{}`) before it starts (`{}`)",
+                    c.id, c.end, c.start
+                ),
+                "swap the dates or fix the typo",
+            );
+        }
+    }
+
+    let cycle_of = |i: usize| {
+        let c = graph.cycle_of.get(i).copied().unwrap_or(NONE);
+        doc.cycles.get(c as usize)
+    };
+
+    for (i, o) in doc.objectives.iter().enumerate() {
+        let i32_ = i as u32;
+        let level = level_of(&o.level);
+        let parents = graph.parents.of(i32_);
+        // Links, in document order, that resolve.
+        for (j, link) in o.aligns_to.iter().enumerate() {
+            let Some(&p) = graph.objective_index.get(link.objective.as_str()) else {
+                continue;
+            };
+            let Some(parent) = doc.objectives.get(p as usize) else {
+                continue;
+            };
+            let lp = level_of(&parent.level);
+            if let (Some(lc), Some(lp)) = (level, lp) {
+                if lp >= lc {
+                    out.push(
+                        code::LEVEL_INVERSION,
+                        vec![o.id.0.clone(), parent.id.0.clone()],
+                        Some(format!("{}.aligns_to[{j}]", obj_path(i))),
+                        format!(
+                            "`{}` ({}) aligns to `{}` ({}), which is not at a higher level",
+                            o.id, o.level, parent.id, parent.level
+                        ),
+                        "align to an objective of a level above, or fix the levels",
+                    );
+                }
+            }
+            if let (Some(cc), Some(pc)) = (cycle_of(i), cycle_of(p as usize)) {
+                if cc.start < pc.start || cc.end > pc.end {
+                    out.push(
+                        code::CYCLE_MISMATCH,
+                        vec![o.id.0.clone(), parent.id.0.clone()],
+                        Some(format!("{}.aligns_to[{j}]", obj_path(i))),
+                        format!(
+                            "`{}` is in cycle `{}` ({} to {}), outside `{}`'s cycle `{}` ({} to {})",
+                            o.id, cc.id, cc.start, cc.end, parent.id, pc.id, pc.start, pc.end
+                        ),
+                        "align to an objective of the same cycle, or one whose cycle contains it",
+                    );
+                }
+            }
+        }
+        let has_contributing_child = graph.children.of(i32_).iter().any(|e| e.contributes);
+        if let Some(l) = level {
+            if l > 0 && parents.is_empty() {
+                out.push(
+                    code::ORPHAN_OBJECTIVE,
+                    vec![o.id.0.clone()],
+                    Some(obj_path(i)),
+                    format!("`{}` ({}) aligns to no objective", o.id, o.level),
+                    "add `aligns_to` with the objective above that this one serves",
+                );
+            }
+            if l < bottom && !has_contributing_child {
+                out.push(
+                    code::UNCOVERED_OBJECTIVE,
+                    vec![o.id.0.clone()],
+                    Some(obj_path(i)),
+                    format!("no objective contributes to `{}` ({})", o.id, o.level),
+                    "align objectives of the level below to it, or drop it",
+                );
+            }
+        }
+        let scorable_krs = o
+            .key_results
+            .iter()
+            .filter(|kr| !matches!(kr.kind, KrKind::Baseline { .. }))
+            .count();
+        if o.key_results.is_empty() && !has_contributing_child {
+            out.push(
+                code::NO_KEY_RESULTS,
+                vec![o.id.0.clone()],
+                Some(format!("{}.key_results", obj_path(i))),
+                format!(
+                    "`{}` has neither key results nor contributing objectives",
+                    o.id
+                ),
+                "add key results that measure it",
+            );
+        } else if o.rollup_mode() == RollupMode::KeyResults && scorable_krs == 0 {
+            out.push(
+                code::NO_KEY_RESULTS,
+                vec![o.id.0.clone()],
+                Some(format!("{}.key_results", obj_path(i))),
+                format!("`{}` is scored from its key results (`rollup: key_results`) but has none that is scored", o.id),
+                "add a scored key result, or use another rollup mode",
+            );
+        }
+        if o.key_results.len() > policy.max_key_results as usize {
+            out.push(
+                code::TOO_MANY_KEY_RESULTS,
+                vec![o.id.0.clone()],
+                Some(format!("{}.key_results", obj_path(i))),
+                format!(
+                    "`{}` has {} key results, more than {}",
+                    o.id,
+                    o.key_results.len(),
+                    policy.max_key_results
+                ),
+                "keep the few key results that matter; move the rest to another objective",
+            );
+        }
+        if o.owners.is_empty() {
+            out.push(
+                code::NO_OWNER,
+                vec![o.id.0.clone()],
+                Some(obj_path(i)),
+                format!("`{}` has no owner", o.id),
+                "name the people who own it in `owners`",
+            );
+        }
+        if let Some(c) = cycle_of(i) {
+            dates_outside(o, i, c, &mut out);
+            let d = as_of.for_cycle(Some(c));
+            if d >= c.start && d <= c.end {
+                stale_check_ins(o, i, c, d, policy, &mut out);
+            }
+        }
+        if level.is_some_and(|l| l >= lowest_two)
+            && o.initiatives.is_empty()
+            && o.key_results.iter().all(|kr| kr.initiatives.is_empty())
+        {
+            out.push(
+                code::SIDE_PROJECT,
+                vec![o.id.0.clone()],
+                Some(obj_path(i)),
+                format!("`{}` is tied to no key initiative", o.id),
+                "tie it to an initiative of the team (`initiatives`), or it tends to become a side project",
+            );
+        }
+    }
+    people_rules(doc, graph, policy, &mut out);
+    scored_rules(card, &mut out);
+
+    let mut findings = out.findings;
+    findings.sort_by_key(|(rule, _)| *rule);
+    findings.into_iter().map(|(_, f)| f).collect()
+}
+
+fn duplicates(doc: &Document, out: &mut Out<'_>) {
+    fn check<'a>(out: &mut Out<'_>, what: &str, items: impl Iterator<Item = (&'a str, String)>) {
+        let mut first: HashMap<&str, String> = HashMap::new();
+        for (id, path) in items {
+            match first.get(id) {
+                Some(at) => out.push(
+                    code::DUPLICATE_ID,
+                    vec![id.to_owned()],
+                    Some(format!("{path}.id")),
+                    format!("duplicate {what} id `{id}` (first at `{at}`)"),
+                    "give every entity of a kind its own id",
+                ),
+                None => {
+                    first.insert(id, path);
+                }
+            }
+        }
+    }
+    check(
+        out,
+        "cycle",
+        doc.cycles
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.id.as_str(), format!("cycles[{i}]"))),
+    );
+    check(
+        out,
+        "team",
+        doc.teams
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.id.as_str(), format!("teams[{i}]"))),
+    );
+    check(
+        out,
+        "person",
+        doc.people
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.id.as_str(), format!("people[{i}]"))),
+    );
+    check(
+        out,
+        "theme",
+        doc.themes
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.id.as_str(), format!("themes[{i}]"))),
+    );
+    check(
+        out,
+        "initiative",
+        doc.initiatives
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.id.as_str(), format!("initiatives[{i}]"))),
+    );
+    // Objectives and key results share one namespace.
+    let mut both = Vec::new();
+    for (i, o) in doc.objectives.iter().enumerate() {
+        both.push((o.id.as_str(), obj_path(i)));
+        for (k, kr) in o.key_results.iter().enumerate() {
+            both.push((kr.id.as_str(), kr_path(i, k)));
+        }
+    }
+    check(out, "objective or key result", both.into_iter());
+}
+
+fn references(doc: &Document, levels: &[&str], out: &mut Out<'_>) {
+    let cycles: HashSet<&str> = doc.cycles.iter().map(|c| c.id.as_str()).collect();
+    let teams: HashSet<&str> = doc.teams.iter().map(|c| c.id.as_str()).collect();
+    let people: HashSet<&str> = doc.people.iter().map(|c| c.id.as_str()).collect();
+    let themes: HashSet<&str> = doc.themes.iter().map(|c| c.id.as_str()).collect();
+    let initiatives: HashSet<&str> = doc.initiatives.iter().map(|c| c.id.as_str()).collect();
+    let objectives: HashSet<&str> = doc.objectives.iter().map(|c| c.id.as_str()).collect();
+    let mut missing = |subject: &str, what: &str, id: &str, path: String| {
+        out.push(
+            code::UNKNOWN_REFERENCE,
+            vec![subject.to_owned(), id.to_owned()],
+            Some(path),
+            format!("unknown {what} `{id}`"),
+            &format!("define the {what} `{id}` in the document, or fix the id"),
+        );
+    };
+    for (i, t) in doc.teams.iter().enumerate() {
+        if let Some(p) = &t.parent {
+            if !teams.contains(p.as_str()) {
+                missing(
+                    t.id.as_str(),
+                    "team",
+                    p.as_str(),
+                    format!("teams[{i}].parent"),
+                );
+            }
+        }
+    }
+    for (i, p) in doc.people.iter().enumerate() {
+        if let Some(t) = &p.team {
+            if !teams.contains(t.as_str()) {
+                missing(
+                    p.id.as_str(),
+                    "team",
+                    t.as_str(),
+                    format!("people[{i}].team"),
+                );
+            }
+        }
+    }
+    for (i, x) in doc.initiatives.iter().enumerate() {
+        if let Some(t) = &x.team {
+            if !teams.contains(t.as_str()) {
+                missing(
+                    x.id.as_str(),
+                    "team",
+                    t.as_str(),
+                    format!("initiatives[{i}].team"),
+                );
+            }
+        }
+    }
+    for (i, o) in doc.objectives.iter().enumerate() {
+        let s = o.id.as_str();
+        let base = obj_path(i);
+        if !cycles.contains(o.cycle.as_str()) {
+            missing(s, "cycle", o.cycle.as_str(), format!("{base}.cycle"));
+        }
+        if !levels.contains(&o.level.as_str()) {
+            missing(s, "level", &o.level, format!("{base}.level"));
+        }
+        if let Some(t) = &o.team {
+            if !teams.contains(t.as_str()) {
+                missing(s, "team", t.as_str(), format!("{base}.team"));
+            }
+        }
+        for (j, p) in o.owners.iter().enumerate() {
+            if !people.contains(p.as_str()) {
+                missing(s, "person", p.as_str(), format!("{base}.owners[{j}]"));
+            }
+        }
+        for (j, t) in o.themes.iter().enumerate() {
+            if !themes.contains(t.as_str()) {
+                missing(s, "theme", t.as_str(), format!("{base}.themes[{j}]"));
+            }
+        }
+        for (j, t) in o.initiatives.iter().enumerate() {
+            if !initiatives.contains(t.as_str()) {
+                missing(
+                    s,
+                    "initiative",
+                    t.as_str(),
+                    format!("{base}.initiatives[{j}]"),
+                );
+            }
+        }
+        for (j, l) in o.aligns_to.iter().enumerate() {
+            if !objectives.contains(l.objective.as_str()) {
+                missing(
+                    s,
+                    "parent objective",
+                    l.objective.as_str(),
+                    format!("{base}.aligns_to[{j}]"),
+                );
+            }
+        }
+        for (k, kr) in o.key_results.iter().enumerate() {
+            let kb = kr_path(i, k);
+            for (j, p) in kr.owners.iter().enumerate() {
+                if !people.contains(p.as_str()) {
+                    missing(
+                        kr.id.as_str(),
+                        "person",
+                        p.as_str(),
+                        format!("{kb}.owners[{j}]"),
+                    );
+                }
+            }
+            for (j, t) in kr.initiatives.iter().enumerate() {
+                if !initiatives.contains(t.as_str()) {
+                    missing(
+                        kr.id.as_str(),
+                        "initiative",
+                        t.as_str(),
+                        format!("{kb}.initiatives[{j}]"),
+                    );
+                }
+            }
+        }
+    }
+}
+
+fn invalid_values(doc: &Document, out: &mut Out<'_>) {
+    let mut bad = |subject: &str, path: String, message: String| {
+        out.push(
+            code::INVALID_VALUE,
+            vec![subject.to_owned()],
+            Some(path),
+            message,
+            "",
+        );
+    };
+    let non_finite = |x: f64| !x.is_finite();
+    let weight = |x: f64| !x.is_finite() || x < 0.0;
+    let share = |x: f64| !(0.0..=1.0).contains(&x);
+    for (i, p) in doc.people.iter().enumerate() {
+        if let Some(c) = p.capacity_hours.filter(|&c| weight(c)) {
+            bad(
+                p.id.as_str(),
+                format!("people[{i}].capacity_hours"),
+                format!("capacity `{c}` must be a finite number ≥ 0"),
+            );
+        }
+    }
+    for (i, o) in doc.objectives.iter().enumerate() {
+        let s = o.id.as_str();
+        let base = obj_path(i);
+        if let Some(b) = o.blend.filter(|&b| share(b)) {
+            bad(
+                s,
+                format!("{base}.blend"),
+                format!("blend `{b}` must be from 0 to 1"),
+            );
+        }
+        if let Some(e) = o.effort_hours.filter(|&e| weight(e)) {
+            bad(
+                s,
+                format!("{base}.effort_hours"),
+                format!("effort `{e}` must be a finite number ≥ 0"),
+            );
+        }
+        for (j, l) in o.aligns_to.iter().enumerate() {
+            if weight(l.weight) {
+                bad(
+                    s,
+                    format!("{base}.aligns_to[{j}].weight"),
+                    format!("link weight `{}` must be a finite number ≥ 0", l.weight),
+                );
+            }
+        }
+        for (j, ov) in o.overrides.iter().enumerate() {
+            if non_finite(ov.score) {
+                bad(
+                    s,
+                    format!("{base}.overrides[{j}].score"),
+                    format!("override score `{}` must be a finite number", ov.score),
+                );
+            }
+        }
+        for (k, kr) in o.key_results.iter().enumerate() {
+            let kid = kr.id.as_str();
+            let kb = kr_path(i, k);
+            if weight(kr.weight) {
+                bad(
+                    kid,
+                    format!("{kb}.weight"),
+                    format!("weight `{}` must be a finite number ≥ 0", kr.weight),
+                );
+            }
+            match &kr.kind {
+                KrKind::Metric { start, target, .. } => {
+                    for (name, v) in [("start", start), ("target", target)] {
+                        if non_finite(*v) {
+                            bad(
+                                kid,
+                                format!("{kb}.{name}"),
+                                format!("{name} `{v}` must be a finite number"),
+                            );
+                        }
+                    }
+                }
+                KrKind::Threshold { threshold, .. } if non_finite(*threshold) => {
+                    bad(
+                        kid,
+                        format!("{kb}.threshold"),
+                        format!("threshold `{threshold}` must be a finite number"),
+                    );
+                }
+                KrKind::Milestones { milestones } => {
+                    for (m, ms) in milestones.iter().enumerate() {
+                        if weight(ms.weight) {
+                            bad(
+                                kid,
+                                format!("{kb}.milestones[{m}].weight"),
+                                format!(
+                                    "milestone weight `{}` must be a finite number ≥ 0",
+                                    ms.weight
+                                ),
+                            );
+                        }
+                    }
+                }
+                _ => {}
+            }
+            for (date, v) in &kr.plan {
+                if non_finite(*v) {
+                    bad(
+                        kid,
+                        format!("{kb}.plan.{date}"),
+                        format!("plan value `{v}` must be a finite number"),
+                    );
+                }
+            }
+            for (c, ci) in kr.check_ins.iter().enumerate() {
+                let v = ci.value.as_f64();
+                if non_finite(v) {
+                    bad(
+                        kid,
+                        format!("{kb}.check_ins[{c}].value"),
+                        format!("value `{v}` must be a finite number"),
+                    );
+                }
+                if let Some(x) = ci.confidence.filter(|&x| share(x)) {
+                    bad(
+                        kid,
+                        format!("{kb}.check_ins[{c}].confidence"),
+                        format!("confidence `{x}` must be from 0 to 1"),
+                    );
+                }
+            }
+        }
+    }
+    for (i, o) in doc.objectives.iter().enumerate() {
+        for (k, kr) in o.key_results.iter().enumerate() {
+            if let KrKind::Metric { start, target, .. } = kr.kind {
+                if start == target {
+                    out.push(
+                        code::ZERO_RANGE,
+                        vec![kr.id.0.clone()],
+                        Some(format!("{}.target", kr_path(i, k))),
+                        format!("`{}` starts and ends at `{start}`: progress is undefined", kr.id),
+                        "set a target different from the start, or use a `threshold` key result to hold a level",
+                    );
+                }
+            }
+        }
+    }
+}
+
+fn dates_outside(o: &Objective, i: usize, c: &Cycle, out: &mut Out<'_>) {
+    let outside = |d: NaiveDate| d < c.start || d > c.end;
+    for (k, kr) in o.key_results.iter().enumerate() {
+        let kb = kr_path(i, k);
+        let mut report = |what: &str, d: NaiveDate, path: String| {
+            out.push(
+                code::CHECK_IN_OUTSIDE_CYCLE,
+                vec![kr.id.0.clone(), o.id.0.clone()],
+                Some(path),
+                format!("{what} of `{}` dated `{d}` is outside cycle `{}` ({} to {})", kr.id, c.id, c.start, c.end),
+                "date it within the objective's cycle, or move it to the objective of the right cycle",
+            );
+        };
+        for (j, ci) in kr.check_ins.iter().enumerate() {
+            if outside(ci.date) {
+                report("a check-in", ci.date, format!("{kb}.check_ins[{j}].date"));
+            }
+        }
+        for d in kr.plan.keys() {
+            if outside(*d) {
+                report("a plan point", *d, format!("{kb}.plan.{d}"));
+            }
+        }
+        if let KrKind::Milestones { milestones } = &kr.kind {
+            for (m, ms) in milestones.iter().enumerate() {
+                if let Some(d) = ms.due.filter(|d| outside(*d)) {
+                    report(
+                        "a milestone due date",
+                        d,
+                        format!("{kb}.milestones[{m}].due"),
+                    );
+                }
+                if let Some(d) = ms.done.filter(|d| outside(*d)) {
+                    report(
+                        "a milestone done date",
+                        d,
+                        format!("{kb}.milestones[{m}].done"),
+                    );
+                }
+            }
+        }
+    }
+}
+
+fn stale_check_ins(
+    o: &Objective,
+    i: usize,
+    c: &Cycle,
+    d: NaiveDate,
+    policy: &Policy,
+    out: &mut Out<'_>,
+) {
+    for (k, kr) in o.key_results.iter().enumerate() {
+        if matches!(kr.kind, KrKind::Baseline { .. }) {
+            continue;
+        }
+        let last = kr
+            .check_ins
+            .iter()
+            .map(|ci| ci.date)
+            .filter(|&x| x <= d)
+            .max();
+        let since = last.unwrap_or(c.start).max(c.start);
+        let days = (d - since).num_days();
+        if days > i64::from(policy.stale_days) {
+            let what = match last {
+                Some(l) => format!("last check-in `{l}`"),
+                None => format!("no check-in since the cycle started (`{}`)", c.start),
+            };
+            out.push(
+                code::STALE_CHECK_IN,
+                vec![kr.id.0.clone()],
+                Some(kr_path(i, k)),
+                format!(
+                    "`{}` has {what}: {days} days before `{d}`, more than {}",
+                    kr.id, policy.stale_days
+                ),
+                "check in on the key result, even to record no change",
+            );
+        }
+    }
+}
+
+fn people_rules(doc: &Document, graph: &Graph, policy: &Policy, out: &mut Out<'_>) {
+    // (person, cycle) → objectives owned, effort.
+    let mut owned: HashMap<(&str, &str), (Vec<usize>, f64)> = HashMap::new();
+    for (i, o) in doc.objectives.iter().enumerate() {
+        let share = match o.effort_hours {
+            Some(e) if e.is_finite() && e > 0.0 && !o.owners.is_empty() => {
+                e / o.owners.len() as f64
+            }
+            _ => 0.0,
+        };
+        let mut seen = HashSet::new();
+        for p in &o.owners {
+            if !seen.insert(p.as_str()) {
+                continue;
+            }
+            let entry = owned.entry((p.as_str(), o.cycle.as_str())).or_default();
+            entry.0.push(i);
+            entry.1 += share;
+        }
+    }
+    let mut keys: Vec<&(&str, &str)> = owned.keys().collect();
+    let person_index: HashMap<&str, usize> = doc
+        .people
+        .iter()
+        .enumerate()
+        .rev()
+        .map(|(i, p)| (p.id.as_str(), i))
+        .collect();
+    let person_order = |p: &str| person_index.get(p).copied().unwrap_or(usize::MAX);
+    keys.sort_by_key(|(p, c)| (person_order(p), *p, *c));
+    for key in keys {
+        let Some((objectives, effort)) = owned.get(key) else {
+            continue;
+        };
+        let (person, cycle) = *key;
+        let path = person_index.get(person).map(|j| format!("people[{j}]"));
+        let ids = || {
+            std::iter::once(person.to_owned())
+                .chain(
+                    objectives
+                        .iter()
+                        .filter_map(|&i| doc.objectives.get(i).map(|o| o.id.0.clone())),
+                )
+                .collect::<Vec<_>>()
+        };
+        if objectives.len() > policy.max_objectives as usize {
+            out.push(
+                code::TOO_MANY_OBJECTIVES,
+                ids(),
+                path.clone(),
+                format!(
+                    "`{person}` owns {} objectives in cycle `{cycle}`, more than {}",
+                    objectives.len(),
+                    policy.max_objectives
+                ),
+                "focus: fewer objectives get done",
+            );
+        }
+        let capacity = person_index
+            .get(person)
+            .and_then(|&j| doc.people.get(j))
+            .and_then(|p| p.capacity_hours)
+            .filter(|c| c.is_finite());
+        if let Some(cap) = capacity {
+            if *effort > cap {
+                out.push(
+                    code::OVER_CAPACITY,
+                    ids(),
+                    path,
+                    format!("`{person}` has {effort} hours of objectives in cycle `{cycle}`, more than the capacity of {cap}"),
+                    "drop or share an objective, lower its `effort_hours`, or raise `capacity_hours`",
+                );
+            }
+        }
+    }
+    // People with a team who own nothing in a cycle that has objectives of their team.
+    let mut team_cycles: Vec<(&str, &str)> = Vec::new();
+    for o in &doc.objectives {
+        if let Some(t) = &o.team {
+            let key = (t.as_str(), o.cycle.as_str());
+            if !team_cycles.contains(&key) {
+                team_cycles.push(key);
+            }
+        }
+    }
+    for (j, p) in doc.people.iter().enumerate() {
+        let Some(team) = &p.team else { continue };
+        for (t, cycle) in &team_cycles {
+            if *t == team.as_str() && !owned.contains_key(&(p.id.as_str(), *cycle)) {
+                out.push(
+                    code::PERSON_WITHOUT_OBJECTIVES,
+                    vec![p.id.0.clone()],
+                    Some(format!("people[{j}]")),
+                    format!(
+                        "`{}` of team `{team}` owns no objective in cycle `{cycle}`",
+                        p.id
+                    ),
+                    "give every engineer an objective that addresses the company's",
+                );
+            }
+        }
+    }
+    let _ = graph;
+}
+
+/// Rules that need scores: stale overrides, sandbagging, weights all zero.
+fn scored_rules(card: &Scorecard, out: &mut Out<'_>) {
+    let doc = card.document();
+    let graph = card.graph();
+    let as_of = card.as_of();
+    let n = graph.len();
+    // Latest check-in (on or before the as-of date) of each objective's key results and of
+    // its descendants', bottom-up in topological order.
+    let mut latest: Vec<Option<NaiveDate>> = vec![None; n];
+    for &i in &graph.order {
+        let Some(o) = doc.objectives.get(i as usize) else {
+            continue;
+        };
+        let d = as_of.for_cycle(
+            doc.cycles
+                .get(graph.cycle_of.get(i as usize).copied().unwrap_or(NONE) as usize),
+        );
+        let mut best = o
+            .key_results
+            .iter()
+            .flat_map(|kr| kr.check_ins.iter().map(|c| c.date))
+            .filter(|&x| x <= d)
+            .max();
+        for e in graph.children.of(i) {
+            best = best.max(latest.get(e.node as usize).copied().flatten());
+        }
+        if let Some(slot) = latest.get_mut(i as usize) {
+            *slot = best;
+        }
+    }
+    for (i, o) in doc.objectives.iter().enumerate() {
+        let cycle = doc
+            .cycles
+            .get(graph.cycle_of.get(i).copied().unwrap_or(NONE) as usize);
+        let d = as_of.for_cycle(cycle);
+        if let (Some(ov), Some(Some(last))) = (active_override(&o.overrides, d), latest.get(i)) {
+            if ov.date < *last {
+                let j = o
+                    .overrides
+                    .iter()
+                    .position(|x| std::ptr::eq(x, ov))
+                    .unwrap_or(0);
+                out.push(
+                    code::STALE_OVERRIDE,
+                    vec![o.id.0.clone()],
+                    Some(format!("{}.overrides[{j}]", obj_path(i))),
+                    format!("the override of `{}` dated `{}` is older than the latest check-in below it (`{last}`)", o.id, ov.date),
+                    "review the override against the new check-ins, and date a new one if it still holds",
+                );
+            }
+        }
+        let score = card
+            .objective_row(i as u32)
+            .map(|r| r.score)
+            .unwrap_or(f64::NAN);
+        if let Some(c) = cycle {
+            if d >= c.end && o.commitment == Commitment::Aspirational && score >= 1.0 {
+                out.push(
+                    code::SANDBAGGING,
+                    vec![o.id.0.clone()],
+                    Some(obj_path(i)),
+                    format!("aspirational objective `{}` scored {score} at the end of cycle `{}`", o.id, c.id),
+                    "an aspirational objective that is fully met was probably not ambitious enough; aim higher next cycle, or mark it `committed`",
+                );
+            }
+        }
+        if graph.on_cycle(i as u32) {
+            continue;
+        }
+        let (inputs, weight_sum) = mode_inputs(card, i as u32, o);
+        if inputs > 0 && weight_sum == 0.0 {
+            out.push(
+                code::WEIGHTS_ALL_ZERO,
+                vec![o.id.0.clone()],
+                Some(obj_path(i)),
+                format!(
+                    "every input of `{}` has weight zero, so it is unscored",
+                    o.id
+                ),
+                "give at least one key result or contributing link a weight above zero",
+            );
+        }
+    }
+}
+
+/// The number of scored inputs the objective's rollup mode takes, and their total weight.
+fn mode_inputs(card: &Scorecard, i: u32, o: &Objective) -> (usize, f64) {
+    let graph = card.graph();
+    let mut krs = (0usize, 0.0f64);
+    for (kr, k) in o.key_results.iter().zip(graph.krs_of(i)) {
+        if card.kr_row(k).is_some_and(|r| r.is_scored()) {
+            krs.0 += 1;
+            krs.1 += crate::graph::sane_weight(kr.weight);
+        }
+    }
+    let mut children = (0usize, 0.0f64);
+    for e in graph.children.of(i) {
+        if e.contributes && card.objective_row(e.node).is_some_and(|r| r.is_scored()) {
+            children.0 += 1;
+            children.1 += e.weight;
+        }
+    }
+    match o.rollup_mode() {
+        RollupMode::Auto | RollupMode::Manual => {
+            if krs.0 > 0 {
+                krs
+            } else {
+                children
+            }
+        }
+        RollupMode::KeyResults => krs,
+        RollupMode::Children => children,
+        RollupMode::Blend => (krs.0 + children.0, krs.1 + children.1),
+    }
+}

@@ -1,0 +1,255 @@
+//! Loading reports every problem, each with its path and line:column, in all formats.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+use okr_core::{Document, Format, LoadError, Problem};
+
+fn problems(text: &str, format: Format) -> Vec<Problem> {
+    match Document::from_str(text, format) {
+        Ok(_) => panic!("expected a load error for:\n{text}"),
+        Err(LoadError { problems, .. }) => problems,
+    }
+}
+
+fn brief(p: &[Problem]) -> Vec<(String, Option<u32>, Option<u32>)> {
+    p.iter()
+        .map(|p| (p.path.clone(), p.line, p.column))
+        .collect()
+}
+
+fn at(path: &str, line: u32, col: u32) -> (String, Option<u32>, Option<u32>) {
+    (path.to_owned(), Some(line), Some(col))
+}
+
+const FIVE_MISTAKES: &str = "\
+version: 1
+cycles:
+  - {id: 2021-H2, start: 2021-07-01, end: 2021-13-01}
+objectives:
+  - id: o1
+    title: One
+    cycle: 2021-H2
+    level: team
+    aligns_to: [{objective: top, wieght: 2}]
+    key_results:
+      - {id: k1, title: K, kind: metric, start: 0, target: ten}
+      - {id: k2, title: K, kind: metrik}
+  - id: o2
+    cycle: 2021-H2
+    level: team
+    key_results: []
+";
+
+#[test]
+fn five_independent_mistakes_are_five_problems_with_paths_and_positions() {
+    let p = problems(FIVE_MISTAKES, Format::Yaml);
+    assert_eq!(
+        brief(&p),
+        [
+            at("cycles[0].end", 3, 43),
+            at("objectives[0].aligns_to[0].wieght", 9, 34),
+            at("objectives[0].key_results[0].target", 11, 60),
+            at("objectives[0].key_results[1].kind", 12, 34),
+            at("objectives[1].title", 13, 5),
+        ],
+        "{p:#?}"
+    );
+    assert_eq!(
+        p[0].message,
+        "expected a date `YYYY-MM-DD`, found `2021-13-01`"
+    );
+    assert_eq!(
+        p[1].message,
+        "unknown field `wieght`, did you mean `weight`?"
+    );
+    assert_eq!(p[2].message, "expected a number, found a string");
+    assert_eq!(
+        p[3].message,
+        "unknown key result kind `metrik`, did you mean `metric`?"
+    );
+    assert_eq!(p[4].message, "missing required field `title`");
+}
+
+#[test]
+fn the_same_mistakes_are_found_in_json_and_toml() {
+    let json = r#"{"version": 1,
+ "cycles": [{"id": "2021-H2", "start": "2021-07-01", "end": "2021-13-01"}],
+ "objectives": [
+  {"id": "o1", "title": "One", "cycle": "2021-H2", "level": "team",
+   "aligns_to": [{"objective": "top", "wieght": 2}],
+   "key_results": [{"id": "k1", "title": "K", "kind": "metric", "start": 0, "target": "ten"},
+                   {"id": "k2", "title": "K", "kind": "metrik"}]},
+  {"id": "o2", "cycle": "2021-H2", "level": "team", "key_results": []}]}"#;
+    let p = problems(json, Format::Json);
+    assert_eq!(
+        brief(&p),
+        [
+            at("cycles[0].end", 2, 61),
+            at("objectives[0].aligns_to[0].wieght", 5, 39),
+            at("objectives[0].key_results[0].target", 6, 87),
+            at("objectives[0].key_results[1].kind", 7, 55),
+            at("objectives[1].title", 8, 3),
+        ],
+        "{p:#?}"
+    );
+    let toml = r#"version = 1
+
+[[cycles]]
+id = "2021-H2"
+start = 2021-07-01
+end = "2021-13-01"
+
+[[objectives]]
+id = "o1"
+title = "One"
+cycle = "2021-H2"
+level = "team"
+aligns_to = [{objective = "top", wieght = 2}]
+key_results = [
+  {id = "k1", title = "K", kind = "metric", start = 0, target = "ten"},
+  {id = "k2", title = "K", kind = "metrik"},
+]
+
+[[objectives]]
+id = "o2"
+cycle = "2021-H2"
+level = "team"
+key_results = []
+"#;
+    let p = problems(toml, Format::Toml);
+    let paths: Vec<&str> = p.iter().map(|p| p.path.as_str()).collect();
+    assert_eq!(
+        paths,
+        [
+            "cycles[0].end",
+            "objectives[0].aligns_to[0].wieght",
+            "objectives[0].key_results[0].target",
+            "objectives[0].key_results[1].kind",
+            "objectives[1].title",
+        ],
+        "{p:#?}"
+    );
+    assert_eq!((p[0].line, p[0].column), (Some(6), Some(7)));
+    assert_eq!((p[1].line, p[1].column), (Some(13), Some(34)));
+}
+
+#[test]
+fn syntax_errors_have_a_position() {
+    for (text, format) in [
+        ("version: 1\nobjectives: [\n", Format::Yaml),
+        ("{\"version\": 1, \"objectives\": [}", Format::Json),
+        ("version = 1\nobjectives = [\n", Format::Toml),
+    ] {
+        let p = problems(text, format);
+        assert!(!p.is_empty());
+        assert!(p[0].line.is_some(), "{format:?}: {p:?}");
+    }
+}
+
+#[test]
+fn version_is_required_and_must_be_1() {
+    let p = problems("objectives: []\n", Format::Yaml);
+    assert_eq!(p[0].path, "version");
+    assert_eq!(p[0].message, "missing required field `version`");
+    let p = problems("version: 2\nobjectives: []\n", Format::Yaml);
+    assert_eq!(
+        p[0].message,
+        "unsupported version `2`: this library reads version `1`"
+    );
+    assert_eq!((p[0].line, p[0].column), (Some(1), Some(10)));
+}
+
+#[test]
+fn empty_ids_are_load_errors() {
+    let p = problems(
+        "version: 1\nobjectives: [{id: '', title: T, cycle: c, level: team, key_results: []}]\n",
+        Format::Yaml,
+    );
+    assert_eq!(p[0].path, "objectives[0].id");
+    assert_eq!(p[0].message, "an id must not be empty");
+}
+
+#[test]
+fn unknown_keys_are_errors_everywhere_but_inside_extra() {
+    let text = "version: 1\ntheme: []\nextra: {anything: {goes: [1, 2]}}\nobjectives:\n  - {id: o, title: T, cycle: c, level: team, key_results: [], extra: {wieght: 3}, comitment: committed}\n";
+    let p = problems(text, Format::Yaml);
+    assert_eq!(
+        p.iter()
+            .map(|p| (p.path.as_str(), p.message.as_str()))
+            .collect::<Vec<_>>(),
+        [
+            ("theme", "unknown field `theme`, did you mean `themes`?"),
+            (
+                "objectives[0].comitment",
+                "unknown field `comitment`, did you mean `commitment`?"
+            ),
+        ]
+    );
+}
+
+#[test]
+fn a_field_of_another_kind_is_named_for_the_kind() {
+    let text = "version: 1\nobjectives:\n  - id: o\n    title: T\n    cycle: c\n    level: team\n    key_results:\n      - {id: k, title: K, kind: binary, target: 3}\n";
+    let p = problems(text, Format::Yaml);
+    assert_eq!(p.len(), 1);
+    assert_eq!(p[0].path, "objectives[0].key_results[0].target");
+    assert!(
+        p[0].message.starts_with("unknown field `target`"),
+        "{}",
+        p[0].message
+    );
+}
+
+#[test]
+fn wrong_types_at_deep_paths_name_the_path() {
+    let text = "version: 1\nobjectives:\n  - id: o\n    title: T\n    cycle: c\n    level: team\n    key_results:\n      - id: k\n        title: K\n        kind: metric\n        start: 0\n        target: 10\n        plan: {2021-09-31: 5, 2021-10-01: x}\n        check_ins:\n          - {date: 2021-08-01, value: true, confidence: high}\n";
+    let p = problems(text, Format::Yaml);
+    assert_eq!(
+        brief(&p),
+        [
+            at("objectives[0].key_results[0].plan.2021-09-31", 13, 16),
+            at("objectives[0].key_results[0].plan.2021-10-01", 13, 43),
+            at("objectives[0].key_results[0].check_ins[0].value", 15, 39),
+            at(
+                "objectives[0].key_results[0].check_ins[0].confidence",
+                15,
+                57
+            ),
+        ],
+        "{p:#?}"
+    );
+}
+
+#[test]
+fn duplicate_keys_are_load_errors() {
+    let p = problems("version: 1\nobjectives: []\nobjectives: []\n", Format::Yaml);
+    assert_eq!(p[0].message, "duplicate field `objectives`");
+    assert_eq!((p[0].line, p[0].column), (Some(3), Some(1)));
+}
+
+#[test]
+fn yaml_1_2_keeps_off_and_yes_as_strings() {
+    let doc = Document::from_str(
+        "version: 1\nobjectives: [{id: off, title: yes, cycle: 2021-H2, level: team, key_results: []}]\n",
+        Format::Yaml,
+    )
+    .unwrap();
+    assert_eq!(doc.objectives[0].id.as_str(), "off");
+    assert_eq!(doc.objectives[0].title, "yes");
+}
+
+#[test]
+fn a_bom_is_accepted_and_a_missing_file_names_the_file() {
+    let doc = Document::from_str("\u{feff}version: 1\nobjectives: []\n", Format::Yaml).unwrap();
+    assert_eq!(doc.version, 1);
+    let err = Document::from_path("/no/such/okrs.yaml").unwrap_err();
+    assert_eq!(err.source_name.as_deref(), Some("/no/such/okrs.yaml"));
+    assert!(err
+        .to_string()
+        .starts_with("could not load `/no/such/okrs.yaml`: 1 problem"));
+}
