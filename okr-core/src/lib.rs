@@ -71,6 +71,7 @@ mod rollup;
 mod save;
 mod schema;
 mod score;
+mod source;
 mod syntax;
 mod tree;
 mod validate;
@@ -82,6 +83,7 @@ pub use policy::{Policy, Severity, SeverityLevel};
 pub use rollup::Scorecard;
 pub use schema::json_schema;
 pub use score::{AsOf, Scores, Status};
+pub use source::SourceMap;
 pub use tree::TreeRow;
 pub use validate::{rule, validate, validate_scored, Finding, Rule, RULES};
 

@@ -5,7 +5,9 @@
 
 use chrono::NaiveDate;
 use clap::{Parser, Subcommand, ValueEnum};
-use okr_core::{AsOf, Document, LoadError, Policy, Scorecard, Scores};
+use okr_core::{
+    validate, AsOf, Document, Finding, LoadError, Policy, Scorecard, Scores, Severity, SourceMap,
+};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -34,6 +36,20 @@ enum Command {
         #[arg(long, value_enum, default_value_t = ScoreFormat::Table)]
         format: ScoreFormat,
     },
+    /// Check the document against the validation rules (exit 1 if any error is found).
+    Check {
+        /// The document (.yaml, .yml, .json or .toml).
+        file: PathBuf,
+        /// Check as of this date (YYYY-MM-DD); default: today, or a closed cycle's end.
+        #[arg(long, value_parser = parse_date)]
+        as_of: Option<NaiveDate>,
+        /// A policy file (.yaml, .yml, .json or .toml) with thresholds and severities.
+        #[arg(long)]
+        policy: Option<PathBuf>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
+        format: CheckFormat,
+    },
     /// Print the cascade as an indented tree with scores and status.
     Tree {
         /// The document (.yaml, .yml, .json or .toml).
@@ -55,6 +71,12 @@ enum Command {
         #[arg(long, short)]
         output: PathBuf,
     },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum CheckFormat {
+    Text,
+    Json,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -205,6 +227,79 @@ fn score_table(card: &Scorecard) -> String {
     out
 }
 
+#[derive(Serialize)]
+struct CheckOut<'a> {
+    as_of: String,
+    findings: Vec<&'a Finding>,
+}
+
+/// Findings in document order (by position; those without one last), rule order within.
+fn by_position<'a>(
+    findings: &'a [Finding],
+    map: Option<&SourceMap>,
+) -> Vec<(Option<(u32, u32)>, &'a Finding)> {
+    let mut located: Vec<_> = findings
+        .iter()
+        .map(|f| {
+            (
+                f.path
+                    .as_deref()
+                    .and_then(|p| map.and_then(|m| m.position(p))),
+                f,
+            )
+        })
+        .collect();
+    located.sort_by_key(|(pos, _)| pos.map_or((u32::MAX, u32::MAX), |p| p));
+    located
+}
+
+fn check_text(file: &Path, located: &[(Option<(u32, u32)>, &Finding)], color: bool) -> String {
+    use std::fmt::Write as _;
+    let paint = |code: &str, text: &str| {
+        if color {
+            format!("\x1b[{code}m{text}\x1b[0m")
+        } else {
+            text.to_owned()
+        }
+    };
+    let mut out = String::new();
+    let (mut errors, mut warnings, mut infos) = (0, 0, 0);
+    for (pos, f) in located {
+        let at = match pos {
+            Some((l, c)) => format!("{}:{l}:{c}", file.display()),
+            None => file.display().to_string(),
+        };
+        let sev = match f.severity {
+            Severity::Error => {
+                errors += 1;
+                paint("1;31", "error")
+            }
+            Severity::Warning => {
+                warnings += 1;
+                paint("1;33", "warning")
+            }
+            Severity::Info => {
+                infos += 1;
+                paint("1;36", "info")
+            }
+        };
+        let _ = writeln!(out, "{at}: {sev}[{}]: {}", f.code, f.message);
+        if let Some(help) = &f.help {
+            let _ = writeln!(out, "  = help: {help}");
+        }
+    }
+    let plural = |n: usize, w: &str| format!("{n} {w}{}", if n == 1 { "" } else { "s" });
+    let _ = writeln!(
+        out,
+        "{}: {}, {}, {}",
+        file.display(),
+        plural(errors, "error"),
+        plural(warnings, "warning"),
+        plural(infos, "info")
+    );
+    out
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli.command) {
@@ -224,6 +319,40 @@ fn run(command: Command) -> Result<(), ExitCode> {
             match format {
                 ScoreFormat::Json => println!("{}", score_json(&card)),
                 ScoreFormat::Table => print!("{}", score_table(&card)),
+            }
+        }
+        Command::Check {
+            file,
+            as_of: date,
+            policy,
+            format,
+        } => {
+            let policy = match policy {
+                Some(p) => Policy::from_path(&p).map_err(|e| report_load_error(&p, &e))?,
+                None => Policy::default(),
+            };
+            let doc = load(&file)?;
+            let map = SourceMap::from_path(&file).ok();
+            let as_of = as_of(date);
+            let findings = validate(&doc, as_of, &policy);
+            let located = by_position(&findings, map.as_ref());
+            match format {
+                CheckFormat::Json => {
+                    let out = CheckOut {
+                        as_of: as_of.date().to_string(),
+                        findings: located.iter().map(|(_, f)| *f).collect(),
+                    };
+                    println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
+                }
+                CheckFormat::Text => {
+                    use std::io::IsTerminal as _;
+                    let color =
+                        std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+                    print!("{}", check_text(&file, &located, color));
+                }
+            }
+            if findings.iter().any(|f| f.severity == Severity::Error) {
+                return Err(ExitCode::from(1));
             }
         }
         Command::Tree {

@@ -1,0 +1,80 @@
+//! Positions of document paths, for reporting findings at their line and column.
+
+use crate::document::{format_of, parse_tree, read_text, Format};
+use crate::error::LoadError;
+use crate::syntax::{Node, Value};
+use std::path::Path;
+
+/// The parsed text of a document, to find where a path such as
+/// `objectives[3].key_results[1].target` is written.
+///
+/// ```
+/// use okr_core::{Format, SourceMap};
+/// let map = SourceMap::from_str("version: 1\nobjectives:\n  - id: a\n", Format::Yaml)?;
+/// assert_eq!(map.position("objectives[0].id"), Some((3, 9)));
+/// assert_eq!(map.position("objectives[0]"), Some((3, 5)));
+/// assert_eq!(map.position("objectives[7]"), None);
+/// # Ok::<(), okr_core::LoadError>(())
+/// ```
+#[derive(Clone, Debug)]
+pub struct SourceMap {
+    root: Node,
+}
+
+enum Seg<'a> {
+    Key(&'a str),
+    Index(usize),
+}
+
+/// Splits `a.b[2].c` into segments (keys may not contain `.` or `[`).
+fn segments(path: &str) -> Vec<Seg<'_>> {
+    let mut out = Vec::new();
+    for part in path.split('.') {
+        let (key, mut rest) = match part.find('[') {
+            Some(i) => (part.get(..i).unwrap_or(""), part.get(i..).unwrap_or("")),
+            None => (part, ""),
+        };
+        if !key.is_empty() {
+            out.push(Seg::Key(key));
+        }
+        while let Some(close) = rest.find(']') {
+            if let Some(n) = rest.get(1..close).and_then(|s| s.parse().ok()) {
+                out.push(Seg::Index(n));
+            }
+            rest = rest.get(close + 1..).unwrap_or("");
+        }
+    }
+    out
+}
+
+impl SourceMap {
+    /// Parses document text (only the syntax is checked).
+    #[allow(clippy::should_implement_trait)]
+    pub fn from_str(text: &str, format: Format) -> Result<SourceMap, LoadError> {
+        Ok(SourceMap {
+            root: parse_tree(text, format)?,
+        })
+    }
+
+    /// Reads and parses a document file.
+    pub fn from_path(path: impl AsRef<Path>) -> Result<SourceMap, LoadError> {
+        let path = path.as_ref();
+        SourceMap::from_str(&read_text(path)?, format_of(path)?)
+    }
+
+    /// The 1-based line and column where the value at `path` starts (for a mapping key's
+    /// value, the value; for an item, the item).
+    pub fn position(&self, path: &str) -> Option<(u32, u32)> {
+        let mut node = &self.root;
+        for seg in segments(path) {
+            node = match (&node.value, seg) {
+                (Value::Map(entries), Seg::Key(k)) => {
+                    &entries.iter().find(|(key, _)| key.name == k)?.1
+                }
+                (Value::Seq(items), Seg::Index(i)) => items.get(i)?,
+                _ => return None,
+            };
+        }
+        Some((node.pos.line, node.pos.col))
+    }
+}
