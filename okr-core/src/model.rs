@@ -113,6 +113,7 @@ fn default_true() -> bool {
 #[serde(deny_unknown_fields)]
 pub struct Document {
     /// Format version; must be `1`.
+    #[schemars(range(min = 1, max = 1))]
     pub version: u32,
     /// The cycles (half-years, quarters) the objectives belong to.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -584,8 +585,10 @@ impl KrKind {
 /// A key result: a measurable outcome of an objective.
 ///
 /// (Unknown keys are rejected by the document loader; serde's `deny_unknown_fields` does
-/// not combine with the flattened `kind`.)
+/// not combine with the flattened `kind`, so the schema says it with
+/// `unevaluatedProperties`.)
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[schemars(extend("unevaluatedProperties" = false))]
 pub struct KeyResult {
     /// The key result's id (shares a namespace with objectives).
     pub id: KeyResultId,

@@ -62,6 +62,12 @@ impl SourceMap {
         SourceMap::from_str(&read_text(path)?, format_of(path)?)
     }
 
+    /// The parsed text as a JSON value, as written (no defaults filled in), e.g. to check a
+    /// YAML or TOML document against the JSON Schema. Non-finite numbers become `null`.
+    pub fn to_json(&self) -> serde_json::Value {
+        json_of(&self.root)
+    }
+
     /// The 1-based line and column where the value at `path` starts (for a mapping key's
     /// value, the value; for an item, the item).
     pub fn position(&self, path: &str) -> Option<(u32, u32)> {
@@ -76,5 +82,24 @@ impl SourceMap {
             };
         }
         Some((node.pos.line, node.pos.col))
+    }
+}
+
+/// A node as JSON (recursion bounded by the parsers' nesting limit).
+fn json_of(node: &Node) -> serde_json::Value {
+    use serde_json::Value as J;
+    match &node.value {
+        Value::Null => J::Null,
+        Value::Bool(b) => J::Bool(*b),
+        Value::Int(i) => J::from(*i),
+        Value::Float(f) => serde_json::Number::from_f64(*f).map_or(J::Null, J::Number),
+        Value::Str(s) => J::String(s.clone()),
+        Value::Seq(items) => J::Array(items.iter().map(json_of).collect()),
+        Value::Map(entries) => J::Object(
+            entries
+                .iter()
+                .map(|(k, v)| (k.name.clone(), json_of(v)))
+                .collect(),
+        ),
     }
 }

@@ -540,7 +540,7 @@ fn invalid_values(doc: &Document, out: &mut Out<'_>) {
             vec![subject.to_owned()],
             Some(path),
             message,
-            "",
+            "use a finite number in the allowed range",
         );
     };
     let non_finite = |x: f64| !x.is_finite();

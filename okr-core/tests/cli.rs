@@ -85,3 +85,100 @@ fn tempdir() -> PathBuf {
     std::fs::create_dir_all(&dir).unwrap();
     dir
 }
+
+fn root() -> PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+fn check(args: &[&str]) -> (Option<i32>, String) {
+    let out = okr()
+        .current_dir(root())
+        .arg("check")
+        .args(args)
+        .output()
+        .unwrap();
+    (out.status.code(), String::from_utf8(out.stdout).unwrap())
+}
+
+const FLAWED: &str = "tests/fixtures/check/flawed.yaml";
+
+#[test]
+fn check_text_output_of_a_flawed_document() {
+    let (code, text) = check(&[FLAWED, "--as-of", "2021-09-01"]);
+    assert_eq!(code, Some(1));
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn check_json_output_of_a_flawed_document() {
+    let (code, text) = check(&[FLAWED, "--as-of", "2021-09-01", "--format", "json"]);
+    assert_eq!(code, Some(1));
+    let json: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(json["as_of"], "2021-09-01");
+    for f in json["findings"].as_array().unwrap() {
+        let keys: Vec<&str> = f.as_object().unwrap().keys().map(String::as_str).collect();
+        assert_eq!(
+            keys,
+            ["code", "severity", "subjects", "path", "message", "help"]
+        );
+    }
+    insta::assert_json_snapshot!(json);
+}
+
+#[test]
+fn policy_switches_change_findings_and_exit_codes() {
+    let dir = tempdir();
+    // Switching the three error rules off leaves only warnings: exit 0.
+    let lenient = dir.join("lenient.yaml");
+    std::fs::write(
+        &lenient,
+        "severities: {unknown_reference: 'off', zero_range: warning, invalid_value: info}\n",
+    )
+    .unwrap();
+    let (code, text) = check(&[
+        FLAWED,
+        "--as-of",
+        "2021-09-01",
+        "--policy",
+        lenient.to_str().unwrap(),
+    ]);
+    assert_eq!(code, Some(0), "{text}");
+    assert!(!text.contains("unknown_reference"));
+    assert!(text.contains("warning[zero_range]"));
+    assert!(text.contains("info[invalid_value]"));
+    // The clean example fails once a rule it breaks at a later date is raised to error.
+    let strict = dir.join("strict.toml");
+    std::fs::write(&strict, "[severities]\nstale_check_in = \"error\"\n").unwrap();
+    let example = "examples/engineering-2021-h2.yaml";
+    assert_eq!(
+        check(&[
+            example,
+            "--as-of",
+            "2021-11-15",
+            "--policy",
+            strict.to_str().unwrap()
+        ])
+        .0,
+        Some(0)
+    );
+    let (code, text) = check(&[
+        example,
+        "--as-of",
+        "2021-12-10",
+        "--policy",
+        strict.to_str().unwrap(),
+    ]);
+    assert_eq!(code, Some(1), "{text}");
+    assert!(text.contains("error[stale_check_in]"));
+    // A bad policy is a load error: exit 2, named with the closest valid field.
+    let bad = dir.join("bad.json");
+    std::fs::write(&bad, "{\"stale_dayz\": 3}").unwrap();
+    let out = okr()
+        .current_dir(root())
+        .args(["check", FLAWED, "--policy"])
+        .arg(&bad)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("did you mean `stale_days`?"));
+}

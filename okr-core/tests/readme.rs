@@ -23,8 +23,11 @@ fn blocks(lang: &str) -> Vec<String> {
 
 #[test]
 fn the_readme_yaml_document_loads_and_scores() {
-    let docs = blocks("yaml");
-    assert!(!docs.is_empty());
+    let docs: Vec<String> = blocks("yaml")
+        .into_iter()
+        .filter(|b| b.contains("\nobjectives:"))
+        .collect();
+    assert_eq!(docs.len(), 1);
     for text in docs {
         let doc = Document::from_str(&text, Format::Yaml).unwrap_or_else(|e| panic!("{e}"));
         let as_of = chrono::NaiveDate::from_ymd_opt(2021, 9, 1).unwrap();
@@ -32,4 +35,16 @@ fn the_readme_yaml_document_loads_and_scores() {
         // (26 − 30) / (10 − 30) = 0.2, rolled up to the company objective.
         assert_eq!(card.objective("tools-leverage").unwrap().score, Some(0.2));
     }
+}
+
+#[test]
+fn the_readme_policy_loads() {
+    let policies: Vec<String> = blocks("yaml")
+        .into_iter()
+        .filter(|b| b.contains("severities:"))
+        .collect();
+    assert_eq!(policies.len(), 1);
+    let p = okr_core::Policy::from_str(&policies[0], Format::Yaml).unwrap();
+    assert_eq!((p.stale_days, p.max_objectives), (21, 3));
+    assert_eq!(p.severities["sandbagging"], okr_core::SeverityLevel::Off);
 }

@@ -453,3 +453,56 @@ fn saving_is_atomic_and_a_failing_save_keeps_the_old_file() {
     assert!(leftovers.is_empty());
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// Poisons some numbers of a document with NaN and infinities.
+fn poison(doc: &mut Document, which: u8) {
+    let bad = [f64::NAN, f64::INFINITY, f64::NEG_INFINITY, -1.0, 1e308];
+    let x = bad[usize::from(which) % bad.len()];
+    for o in &mut doc.objectives {
+        o.blend = Some(x);
+        o.effort_hours = Some(x);
+        for l in &mut o.aligns_to {
+            l.weight = x;
+        }
+        for kr in &mut o.key_results {
+            kr.weight = x;
+            for c in &mut kr.check_ins {
+                c.value = Value::Number(x);
+                c.confidence = Some(x);
+            }
+        }
+    }
+    for p in &mut doc.people {
+        p.capacity_hours = Some(x);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    /// Arbitrary, inconsistent documents (dangling references, duplicate ids, cycles of
+    /// random ids, poisoned numbers) never make scoring, validation or the tree panic, and
+    /// never output a non-finite number.
+    #[test]
+    fn no_document_makes_scoring_or_validation_panic(
+        mut doc in document(true),
+        which in any::<u8>(),
+        poisoned in any::<bool>(),
+        as_of in date(),
+    ) {
+        if poisoned {
+            poison(&mut doc, which);
+        }
+        let card = Scorecard::new(doc.clone(), AsOf::Date(as_of), Policy::default());
+        for (_, s) in card.objectives() {
+            for v in [s.score, s.progress, s.expected, s.forecast].into_iter().flatten() {
+                prop_assert!(v.is_finite());
+            }
+        }
+        let _ = card.render_tree(None);
+        let findings = validate(&doc, AsOf::Today(as_of), &Policy::default());
+        for f in findings {
+            prop_assert!(!f.message.is_empty() && !f.message.ends_with('.'));
+        }
+    }
+}

@@ -136,3 +136,29 @@ fn the_example_is_clean_as_of_2021_11_15() {
     assert_eq!(out.status.code(), Some(0), "{text}");
     assert!(text.ends_with("0 errors, 0 warnings, 0 infos\n"), "{text}");
 }
+
+#[test]
+fn the_readme_console_excerpt_is_real_output() {
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let block = readme
+        .split("```console\n")
+        .nth(1)
+        .unwrap()
+        .split("```")
+        .next()
+        .unwrap();
+    let mut lines = block.lines();
+    let command = lines.next().unwrap().strip_prefix("$ okr ").unwrap();
+    let out = okr()
+        .current_dir(root())
+        .args(command.split(' '))
+        .output()
+        .unwrap();
+    let real = String::from_utf8(out.stdout).unwrap();
+    for line in lines.filter(|l| *l != "...") {
+        assert!(
+            real.lines().any(|r| r == line),
+            "not in the real output: {line}\n{real}"
+        );
+    }
+}
