@@ -18,6 +18,7 @@ use crate::score::{active_override, evaluate_kr, status, AsOf, Row, Scores};
 /// A weighted sum of rows.
 #[derive(Clone, Copy, Default)]
 struct Acc {
+    n: usize,
     w: f64,
     score: f64,
     progress: f64,
@@ -27,6 +28,7 @@ struct Acc {
 
 impl Acc {
     fn add(&mut self, w: f64, r: &Row) {
+        self.n += 1;
         self.w += w;
         self.score += w * r.score;
         self.progress += w * r.progress;
@@ -61,6 +63,34 @@ fn blend_factor(o: &Objective, policy: &Policy) -> f64 {
     }
 }
 
+/// The weighted sums of an objective's scored key results and of its scored contributing
+/// children, and whether it has any scored key result.
+fn gather(
+    i: u32,
+    o: &Objective,
+    graph: &Graph,
+    krs: &[Row],
+    objectives: &[Row],
+) -> (Acc, Acc, bool) {
+    let mut own = Acc::default();
+    let range = graph.krs_of(i);
+    for (kr, row) in o.key_results.iter().zip(krs.get(range).unwrap_or(&[])) {
+        if row.is_scored() {
+            own.add(sane_weight(kr.weight), row);
+        }
+    }
+    let mut children = Acc::default();
+    for e in graph.children.of(i) {
+        if let Some(row) = objectives.get(e.node as usize) {
+            if e.contributes && row.is_scored() {
+                children.add(e.weight, row);
+            }
+        }
+    }
+    let any_kr = own.n > 0;
+    (own, children, any_kr)
+}
+
 /// Computes one objective from its key results' and children's rows.
 fn evaluate_objective(
     i: u32,
@@ -74,26 +104,7 @@ fn evaluate_objective(
     if graph.on_cycle(i) {
         return Row::UNDEFINED;
     }
-    let mut own = Acc::default();
-    let mut any_kr = false;
-    let range = graph.krs_of(i);
-    for (kr, row) in o.key_results.iter().zip(krs.get(range).unwrap_or(&[])) {
-        if row.is_scored() {
-            any_kr = true;
-            own.add(sane_weight(kr.weight), row);
-        }
-    }
-    let mut children = Acc::default();
-    for e in graph.children.of(i) {
-        if !e.contributes {
-            continue;
-        }
-        if let Some(row) = objectives.get(e.node as usize) {
-            if row.is_scored() {
-                children.add(e.weight, row);
-            }
-        }
-    }
+    let (own, children, any_kr) = gather(i, o, graph, krs, objectives);
     let none = Acc::default();
     let mode = o.rollup_mode();
     let auto = || {
@@ -318,12 +329,23 @@ impl Scorecard {
             .collect()
     }
 
-    pub(crate) fn graph(&self) -> &Graph {
-        &self.graph
+    /// How many scored inputs objective `i`'s rollup mode takes, and their total weight.
+    pub(crate) fn mode_inputs(&self, i: u32) -> (usize, f64) {
+        let Some(o) = self.doc.objectives.get(i as usize) else {
+            return (0, 0.0);
+        };
+        let (own, children, any_kr) = gather(i, o, &self.graph, &self.krs, &self.objectives);
+        match o.rollup_mode() {
+            RollupMode::Auto | RollupMode::Manual if any_kr => (own.n, own.w),
+            RollupMode::Auto | RollupMode::Manual => (children.n, children.w),
+            RollupMode::KeyResults => (own.n, own.w),
+            RollupMode::Children => (children.n, children.w),
+            RollupMode::Blend => (own.n + children.n, own.w + children.w),
+        }
     }
 
-    pub(crate) fn kr_row(&self, k: usize) -> Option<&Row> {
-        self.krs.get(k)
+    pub(crate) fn graph(&self) -> &Graph {
+        &self.graph
     }
 
     pub(crate) fn objective_row(&self, i: u32) -> Option<&Row> {

@@ -4,7 +4,7 @@
 //! values are carried as `NaN` inside the crate and become `None` at the public API, so no
 //! non-finite number is ever an output.
 
-use crate::model::{Cycle, Direction, KeyResult, KrKind, Override};
+use crate::model::{Cycle, Direction, KeyResult, KrKind, Milestone, Override};
 use crate::policy::Policy;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -178,6 +178,23 @@ fn metric_progress(value: f64, start: f64, target: f64) -> f64 {
     }
 }
 
+/// Σ weight of the milestones that `counts` / Σ weight (`NaN` when the weights sum to 0).
+fn milestone_share(milestones: &[Milestone], counts: impl Fn(&Milestone) -> bool) -> f64 {
+    let (mut part, mut total) = (0.0, 0.0);
+    for m in milestones {
+        let w = crate::graph::sane_weight(m.weight);
+        total += w;
+        if counts(m) {
+            part += w;
+        }
+    }
+    if total > 0.0 {
+        part / total
+    } else {
+        f64::NAN
+    }
+}
+
 /// Raw progress of a key result as of `d` (`NaN` = unscored).
 pub(crate) fn progress(kr: &KeyResult, d: NaiveDate) -> f64 {
     match &kr.kind {
@@ -211,20 +228,7 @@ pub(crate) fn progress(kr: &KeyResult, d: NaiveDate) -> f64 {
             _ => 0.0,
         },
         KrKind::Milestones { milestones } => {
-            let mut done = 0.0;
-            let mut total = 0.0;
-            for m in milestones {
-                let w = crate::graph::sane_weight(m.weight);
-                total += w;
-                if m.done.is_some_and(|x| x <= d) {
-                    done += w;
-                }
-            }
-            if total > 0.0 {
-                done / total
-            } else {
-                f64::NAN
-            }
+            milestone_share(milestones, |m| m.done.is_some_and(|x| x <= d))
         }
         KrKind::Baseline { .. } => f64::NAN,
     }
@@ -295,20 +299,7 @@ pub(crate) fn expected(kr: &KeyResult, cycle: Option<&Cycle>, d: NaiveDate) -> f
             }
         }
         KrKind::Milestones { milestones } => {
-            let mut due = 0.0;
-            let mut total = 0.0;
-            for m in milestones {
-                let w = crate::graph::sane_weight(m.weight);
-                total += w;
-                if m.due.unwrap_or(c.end) <= d {
-                    due += w;
-                }
-            }
-            if total > 0.0 {
-                due / total
-            } else {
-                f64::NAN
-            }
+            milestone_share(milestones, |m| m.due.unwrap_or(c.end) <= d)
         }
         KrKind::Baseline { .. } => f64::NAN,
     }

@@ -937,7 +937,7 @@ fn scored_rules(card: &Scorecard, out: &mut Out<'_>) {
         if graph.on_cycle(i as u32) {
             continue;
         }
-        let (inputs, weight_sum) = mode_inputs(card, i as u32, o);
+        let (inputs, weight_sum) = card.mode_inputs(i as u32);
         if inputs > 0 && weight_sum == 0.0 {
             out.push(
                 code::WEIGHTS_ALL_ZERO,
@@ -950,36 +950,5 @@ fn scored_rules(card: &Scorecard, out: &mut Out<'_>) {
                 "give at least one key result or contributing link a weight above zero",
             );
         }
-    }
-}
-
-/// The number of scored inputs the objective's rollup mode takes, and their total weight.
-fn mode_inputs(card: &Scorecard, i: u32, o: &Objective) -> (usize, f64) {
-    let graph = card.graph();
-    let mut krs = (0usize, 0.0f64);
-    for (kr, k) in o.key_results.iter().zip(graph.krs_of(i)) {
-        if card.kr_row(k).is_some_and(|r| r.is_scored()) {
-            krs.0 += 1;
-            krs.1 += crate::graph::sane_weight(kr.weight);
-        }
-    }
-    let mut children = (0usize, 0.0f64);
-    for e in graph.children.of(i) {
-        if e.contributes && card.objective_row(e.node).is_some_and(|r| r.is_scored()) {
-            children.0 += 1;
-            children.1 += e.weight;
-        }
-    }
-    match o.rollup_mode() {
-        RollupMode::Auto | RollupMode::Manual => {
-            if krs.0 > 0 {
-                krs
-            } else {
-                children
-            }
-        }
-        RollupMode::KeyResults => krs,
-        RollupMode::Children => children,
-        RollupMode::Blend => (krs.0 + children.0, krs.1 + children.1),
     }
 }
