@@ -61,9 +61,11 @@
 #![cfg_attr(docsrs, feature(doc_auto_cfg))]
 #![deny(missing_docs)]
 
+mod analysis;
 mod convert;
 mod document;
 mod error;
+mod export;
 mod graph;
 mod model;
 mod policy;
@@ -76,8 +78,14 @@ mod syntax;
 mod tree;
 mod validate;
 
+pub use analysis::{
+    AlignmentsTable, AsColumn, CheckInsTable, ColumnRef, ContributionsTable, DistributionTable,
+    EngagementTable, FindingsTable, KeyResultsTable, ObjectivesTable, PeopleTable, Table, Tables,
+    TABLE_NAMES,
+};
 pub use document::Format;
 pub use error::{LoadError, Problem, SaveError, UpdateError};
+pub use export::{to_csv, to_json};
 pub use model::*;
 pub use policy::{Policy, Severity, SeverityLevel};
 pub use rollup::Scorecard;

@@ -344,6 +344,26 @@ impl Scorecard {
         }
     }
 
+    /// Whether objective `i` has a scored key result.
+    pub(crate) fn has_scored_kr(&self, i: u32) -> bool {
+        self.krs
+            .get(self.graph.krs_of(i))
+            .is_some_and(|rows| rows.iter().any(Row::is_scored))
+    }
+
+    /// The blend factor in force for objective `i`.
+    pub(crate) fn blend_factor(&self, i: u32) -> f64 {
+        self.doc
+            .objectives
+            .get(i as usize)
+            .map_or(self.policy.default_blend, |o| blend_factor(o, &self.policy))
+    }
+
+    /// The scores of the key result at flat index `k`.
+    pub(crate) fn kr_scores(&self, k: usize) -> Scores {
+        self.krs.get(k).map(Row::public).unwrap_or_default()
+    }
+
     pub(crate) fn graph(&self) -> &Graph {
         &self.graph
     }

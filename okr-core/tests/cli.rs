@@ -182,3 +182,95 @@ fn policy_switches_change_findings_and_exit_codes() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("did you mean `stale_days`?"));
 }
+
+#[test]
+fn export_writes_every_table_as_csv_and_json_with_stable_columns() {
+    let example = "examples/engineering-2021-h2.yaml";
+    let doc = okr_core::Document::from_path(root().join(example)).unwrap();
+    let as_of = chrono::NaiveDate::from_ymd_opt(2021, 11, 15).unwrap();
+    let card = okr_core::Scorecard::new(
+        doc,
+        okr_core::AsOf::Date(as_of),
+        okr_core::Policy::default(),
+    );
+    let tables = card.tables();
+    for name in okr_core::TABLE_NAMES {
+        let table = tables.get(name).unwrap();
+        let names: Vec<&str> = table.columns().iter().map(|(n, _)| *n).collect();
+        let out = okr()
+            .current_dir(root())
+            .args(["export", example, "--table", name, "--as-of", "2021-11-15"])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{name}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        // RFC 4180 round trip through a CSV reader.
+        let mut reader = csv::Reader::from_reader(out.stdout.as_slice());
+        let header: Vec<String> = reader
+            .headers()
+            .unwrap()
+            .iter()
+            .map(str::to_owned)
+            .collect();
+        assert_eq!(header, names, "{name}");
+        let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
+        assert_eq!(rows.len(), table.len(), "{name}");
+        let out = okr()
+            .current_dir(root())
+            .args([
+                "export",
+                example,
+                "--table",
+                name,
+                "--as-of",
+                "2021-11-15",
+                "--format",
+                "json",
+            ])
+            .output()
+            .unwrap();
+        let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let rows = json.as_array().unwrap();
+        assert_eq!(rows.len(), table.len(), "{name}");
+        for row in rows {
+            let keys: Vec<&str> = row
+                .as_object()
+                .unwrap()
+                .keys()
+                .map(String::as_str)
+                .collect();
+            assert_eq!(keys, names, "{name}");
+        }
+    }
+    // Titles with commas and quotes survive CSV.
+    let objectives = okr()
+        .current_dir(root())
+        .args([
+            "export",
+            example,
+            "--table",
+            "objectives",
+            "--as-of",
+            "2021-11-15",
+        ])
+        .output()
+        .unwrap();
+    let mut reader = csv::Reader::from_reader(objectives.stdout.as_slice());
+    let titles: Vec<String> = reader.records().map(|r| r.unwrap()[1].to_owned()).collect();
+    let want: Vec<String> = card
+        .document()
+        .objectives
+        .iter()
+        .map(|o| o.title.clone())
+        .collect();
+    assert_eq!(titles, want);
+    let bad = okr()
+        .current_dir(root())
+        .args(["export", example, "--table", "nope"])
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(2));
+}

@@ -61,6 +61,23 @@ enum Command {
         #[arg(long)]
         cycle: Option<String>,
     },
+    /// Print one analysis table (SPEC §7) as CSV or JSON.
+    Export {
+        /// The document (.yaml, .yml, .json or .toml).
+        file: PathBuf,
+        /// The table.
+        #[arg(long, value_parser = clap::builder::PossibleValuesParser::new(okr_core::TABLE_NAMES))]
+        table: String,
+        /// Score as of this date (YYYY-MM-DD); default: today, or a closed cycle's end.
+        #[arg(long, value_parser = parse_date)]
+        as_of: Option<NaiveDate>,
+        /// A policy file for the scores and the findings table.
+        #[arg(long)]
+        policy: Option<PathBuf>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = ExportFormat::Csv)]
+        format: ExportFormat,
+    },
     /// Print the JSON Schema of documents.
     Schema,
     /// Write a document in another format (by the output's extension), losslessly.
@@ -71,6 +88,12 @@ enum Command {
         #[arg(long, short)]
         output: PathBuf,
     },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ExportFormat {
+    Csv,
+    Json,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -117,6 +140,13 @@ fn report_load_error(file: &Path, err: &LoadError) -> ExitCode {
         if n == 1 { "" } else { "s" }
     );
     ExitCode::from(2)
+}
+
+fn load_policy(path: Option<PathBuf>) -> Result<Policy, ExitCode> {
+    match path {
+        Some(p) => Policy::from_path(&p).map_err(|e| report_load_error(&p, &e)),
+        None => Ok(Policy::default()),
+    }
 }
 
 fn load(file: &Path) -> Result<Document, ExitCode> {
@@ -327,10 +357,7 @@ fn run(command: Command) -> Result<(), ExitCode> {
             policy,
             format,
         } => {
-            let policy = match policy {
-                Some(p) => Policy::from_path(&p).map_err(|e| report_load_error(&p, &e))?,
-                None => Policy::default(),
-            };
+            let policy = load_policy(policy)?;
             let doc = load(&file)?;
             let map = SourceMap::from_path(&file).ok();
             let as_of = as_of(date);
@@ -370,6 +397,24 @@ fn run(command: Command) -> Result<(), ExitCode> {
             let card = Scorecard::new(doc, as_of(date), Policy::default());
             print!("{}", card.render_tree(cycle.as_deref()));
             println!("as of {}", card.as_of().date());
+        }
+        Command::Export {
+            file,
+            table,
+            as_of: date,
+            policy,
+            format,
+        } => {
+            let policy = load_policy(policy)?;
+            let card = Scorecard::new(load(&file)?, as_of(date), policy);
+            let tables = card.tables();
+            let Some(t) = tables.get(&table) else {
+                return Err(ExitCode::from(2));
+            };
+            match format {
+                ExportFormat::Csv => print!("{}", okr_core::to_csv(t)),
+                ExportFormat::Json => print!("{}", okr_core::to_json(t)),
+            }
         }
         Command::Schema => print!("{}", okr_core::json_schema()),
         Command::Convert { file, output } => {
