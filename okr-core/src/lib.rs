@@ -61,7 +61,7 @@
 #![cfg_attr(docsrs, feature(doc_auto_cfg))]
 #![deny(missing_docs)]
 
-mod analysis;
+pub mod analysis;
 mod convert;
 mod document;
 mod error;

@@ -162,3 +162,36 @@ fn the_readme_console_excerpt_is_real_output() {
         );
     }
 }
+
+#[test]
+fn the_multi_cycle_example_spreads_scores_over_three_cycles() {
+    let path = root().join("examples/engineering-2020-h2-to-2021-h2.yaml");
+    let doc = Document::from_path(&path).unwrap();
+    assert_eq!(doc.cycles.len(), 3);
+    let findings = okr_core::validate(
+        &doc,
+        okr_core::AsOf::Date(chrono::NaiveDate::from_ymd_opt(2021, 11, 15).unwrap()),
+        &okr_core::Policy::default(),
+    );
+    assert!(
+        findings
+            .iter()
+            .all(|f| f.severity == okr_core::Severity::Info),
+        "{findings:#?}"
+    );
+    let card = okr_core::Scorecard::new(
+        doc,
+        okr_core::AsOf::Today(chrono::NaiveDate::from_ymd_opt(2021, 11, 15).unwrap()),
+        okr_core::Policy::default(),
+    );
+    let d = card.tables().distribution;
+    assert_eq!(d.cycle.len(), 12);
+    // The org got better at OKRs: the individual-level mean rises from the first cycle.
+    let mean = |cycle: &str| {
+        (0..12)
+            .find(|&i| d.cycle[i] == cycle && d.level[i] == "individual")
+            .and_then(|i| d.mean[i])
+            .unwrap()
+    };
+    assert!(mean("2020-H2") < mean("2021-H1"));
+}
