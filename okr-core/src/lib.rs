@@ -62,6 +62,8 @@
 #![deny(missing_docs)]
 
 pub mod analysis;
+#[cfg(feature = "arrow")]
+pub mod arrow;
 mod convert;
 mod document;
 mod error;

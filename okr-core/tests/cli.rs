@@ -274,3 +274,72 @@ fn export_writes_every_table_as_csv_and_json_with_stable_columns() {
         .unwrap();
     assert_eq!(bad.status.code(), Some(2));
 }
+
+#[cfg(feature = "arrow")]
+#[test]
+fn export_writes_arrow_ipc_and_parquet_that_read_back() {
+    use arrow_array::cast::AsArray;
+    let dir = tempdir();
+    let example = "examples/engineering-2021-h2.yaml";
+    for (format, file) in [
+        ("arrow", "objectives.arrow"),
+        ("parquet", "objectives.parquet"),
+    ] {
+        let path = dir.join(file);
+        let out = okr()
+            .current_dir(root())
+            .args([
+                "export",
+                example,
+                "--table",
+                "objectives",
+                "--as-of",
+                "2021-11-15",
+                "--format",
+                format,
+                "-o",
+            ])
+            .arg(&path)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let batches: Vec<arrow_array::RecordBatch> = if format == "arrow" {
+            let reader =
+                arrow_ipc::reader::FileReader::try_new(std::fs::File::open(&path).unwrap(), None)
+                    .unwrap();
+            reader.map(|b| b.unwrap()).collect()
+        } else {
+            let reader = parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(
+                std::fs::File::open(&path).unwrap(),
+            )
+            .unwrap()
+            .build()
+            .unwrap();
+            reader.map(|b| b.unwrap()).collect()
+        };
+        let batch = &batches[0];
+        assert_eq!(batch.num_rows(), 27);
+        let ids = batch.column_by_name("id").unwrap().as_string::<i32>();
+        assert_eq!(ids.value(0), "service-desk-tickets");
+        let score = batch
+            .column_by_name("score")
+            .unwrap()
+            .as_primitive::<arrow_array::types::Float64Type>();
+        let doc = okr_core::Document::from_path(root().join(example)).unwrap();
+        let card = okr_core::Scorecard::new(
+            doc,
+            okr_core::AsOf::Date(chrono::NaiveDate::from_ymd_opt(2021, 11, 15).unwrap()),
+            okr_core::Policy::default(),
+        );
+        assert_eq!(
+            Some(score.value(0)),
+            card.objective("service-desk-tickets").unwrap().score
+        );
+        let owners = batch.column_by_name("owners").unwrap().as_list::<i32>();
+        assert_eq!(owners.value(0).as_string::<i32>().value(0), "victor");
+    }
+}

@@ -77,6 +77,9 @@ enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value_t = ExportFormat::Csv)]
         format: ExportFormat,
+        /// Write to this file instead of standard output (atomically).
+        #[arg(long, short)]
+        output: Option<PathBuf>,
     },
     /// Print the JSON Schema of documents.
     Schema,
@@ -94,6 +97,12 @@ enum Command {
 enum ExportFormat {
     Csv,
     Json,
+    /// Arrow IPC file (feature `arrow`).
+    #[cfg(feature = "arrow")]
+    Arrow,
+    /// Parquet file (feature `arrow`).
+    #[cfg(feature = "arrow")]
+    Parquet,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -330,6 +339,41 @@ fn check_text(file: &Path, located: &[(Option<(u32, u32)>, &Finding)], color: bo
     out
 }
 
+fn export_bytes(t: &dyn okr_core::Table, format: ExportFormat) -> Result<Vec<u8>, String> {
+    Ok(match format {
+        ExportFormat::Csv => okr_core::to_csv(t).into_bytes(),
+        ExportFormat::Json => okr_core::to_json(t).into_bytes(),
+        #[cfg(feature = "arrow")]
+        ExportFormat::Arrow => {
+            let mut buf = Vec::new();
+            okr_core::arrow::write_ipc(t, &mut buf).map_err(|e| e.to_string())?;
+            buf
+        }
+        #[cfg(feature = "arrow")]
+        ExportFormat::Parquet => {
+            let mut buf = Vec::new();
+            okr_core::arrow::write_parquet(t, &mut buf).map_err(|e| e.to_string())?;
+            buf
+        }
+    })
+}
+
+/// Writes to a file (atomically, through a temporary file and a rename) or to stdout.
+fn write_output(path: Option<&Path>, bytes: &[u8]) -> Result<(), ExitCode> {
+    use std::io::Write as _;
+    let result = match path {
+        Some(p) => {
+            let tmp = p.with_extension("okr-tmp");
+            std::fs::write(&tmp, bytes).and_then(|()| std::fs::rename(&tmp, p))
+        }
+        None => std::io::stdout().write_all(bytes),
+    };
+    result.map_err(|e| {
+        eprintln!("error: cannot write the output: {e}");
+        ExitCode::from(2)
+    })
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli.command) {
@@ -404,6 +448,7 @@ fn run(command: Command) -> Result<(), ExitCode> {
             as_of: date,
             policy,
             format,
+            output,
         } => {
             let policy = load_policy(policy)?;
             let card = Scorecard::new(load(&file)?, as_of(date), policy);
@@ -411,10 +456,14 @@ fn run(command: Command) -> Result<(), ExitCode> {
             let Some(t) = tables.get(&table) else {
                 return Err(ExitCode::from(2));
             };
-            match format {
-                ExportFormat::Csv => print!("{}", okr_core::to_csv(t)),
-                ExportFormat::Json => print!("{}", okr_core::to_json(t)),
-            }
+            let bytes = match export_bytes(t, format) {
+                Ok(b) => b,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    return Err(ExitCode::from(2));
+                }
+            };
+            write_output(output.as_deref(), &bytes)?;
         }
         Command::Schema => print!("{}", okr_core::json_schema()),
         Command::Convert { file, output } => {
