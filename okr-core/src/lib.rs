@@ -69,6 +69,7 @@ mod document;
 mod error;
 mod export;
 mod graph;
+pub mod html;
 mod model;
 mod policy;
 mod rollup;

@@ -1,0 +1,177 @@
+"""Analysis tables as pandas DataFrames (and pyarrow tables).
+
+The core computes every table as whole columns and hands each over as an Arrow IPC file;
+pyarrow reads it without creating a Python object per row, and pandas takes the columns
+from pyarrow. Column meanings are documented in okr-core's ``analysis`` module and in the
+README.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Dict, List, Mapping, Optional, Union, overload
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.ipc
+
+if TYPE_CHECKING:  # pragma: no cover
+    from typing import Literal
+
+__all__ = ["Tables", "TABLE_NAMES", "STATUSES", "SEVERITIES", "KINDS"]
+
+TABLE_NAMES = (
+    "objectives",
+    "key_results",
+    "check_ins",
+    "alignments",
+    "findings",
+    "people",
+    "contributions",
+    "engagement",
+    "distribution",
+)
+
+#: Categories of ``status`` columns, best first.
+STATUSES = ("on_track", "at_risk", "off_track", "unknown")
+#: Categories of ``severity`` columns, most serious first.
+SEVERITIES = ("error", "warning", "info")
+#: Categories of the key results' ``kind`` column.
+KINDS = ("metric", "threshold", "binary", "milestones", "baseline")
+
+
+def _arrow_to_pandas(table: pa.Table, levels: List[str]) -> pd.DataFrame:
+    columns: Dict[str, pd.Series] = {}
+    for field, column in zip(table.schema, table.columns):
+        name = field.name
+        t = field.type
+        if pa.types.is_string(t) or pa.types.is_large_string(t):
+            if name == "status":
+                dtype: object = pd.CategoricalDtype(STATUSES)
+            elif name == "severity":
+                dtype = pd.CategoricalDtype(SEVERITIES, ordered=True)
+            elif name == "kind":
+                dtype = pd.CategoricalDtype(KINDS)
+            elif name == "level":
+                dtype = pd.CategoricalDtype(levels, ordered=True)
+            else:
+                dtype = pd.StringDtype("pyarrow")
+            if isinstance(dtype, pd.CategoricalDtype):
+                # Categories are fixed (so every frame of a kind has the same ones); codes
+                # are computed by pyarrow over the whole column.
+                codes = pa.compute.index_in(column, value_set=pa.array(list(dtype.categories)))
+                codes = codes.fill_null(-1).to_numpy(zero_copy_only=False)
+                columns[name] = pd.Series(pd.Categorical.from_codes(codes, dtype=dtype))
+            else:
+                columns[name] = pd.Series(pd.arrays.ArrowStringArray(column), dtype=dtype)
+        elif pa.types.is_list(t) or pa.types.is_large_list(t):
+            columns[name] = pd.Series(pd.arrays.ArrowExtensionArray(column))
+        elif pa.types.is_uint64(t):
+            # Counts: int64 (or nullable Int64) rather than unsigned, so differences work.
+            as_int = column.cast(pa.int64())
+            if field.nullable:
+                columns[name] = pd.Series(as_int.to_pandas(types_mapper={pa.int64(): pd.Int64Dtype()}.get))
+            else:
+                columns[name] = pd.Series(as_int.to_numpy(), dtype="int64")
+        elif pa.types.is_date32(t):
+            columns[name] = pd.Series(
+                column.cast(pa.timestamp("s")).to_numpy(zero_copy_only=False), dtype="datetime64[s]"
+            )
+        elif pa.types.is_floating(t):
+            # Nullable numbers: NaN stands for undefined (unscored, no check-in yet).
+            columns[name] = pd.Series(column.to_numpy(zero_copy_only=False), dtype="float64")
+        elif pa.types.is_boolean(t):
+            columns[name] = pd.Series(column.to_numpy(zero_copy_only=False), dtype="bool")
+        else:  # pragma: no cover - the core writes no other types
+            columns[name] = column.to_pandas()
+    return pd.DataFrame(columns, index=pd.RangeIndex(table.num_rows))
+
+
+class Tables:
+    """The analysis tables of a scored document.
+
+    Each attribute (``objectives``, ``key_results``, ``check_ins``, ``alignments``,
+    ``findings``, ``people``, ``contributions``, ``engagement``, ``distribution``) is a
+    pandas DataFrame, built on first access. Dtypes: strings use pandas' Arrow-backed
+    ``string`` dtype; ``status``, ``severity``, ``kind`` and ``level`` are categoricals
+    (``level`` ordered top first); numbers are ``float64`` with NaN for undefined; counts
+    are ``int64`` (``Int64`` when nullable); dates are ``datetime64[s]``; id lists
+    (``owners``, ``themes``, ``subjects``, ``top_objectives``) are Arrow list columns.
+    """
+
+    def __init__(self, ipc: Mapping[str, bytes], levels: List[str]) -> None:
+        self._ipc = dict(ipc)
+        self._levels = list(levels)
+        self._arrow: Dict[str, pa.Table] = {}
+        self._frames: Dict[str, pd.DataFrame] = {}
+
+    def _table(self, name: str) -> pa.Table:
+        if name not in self._arrow:
+            if name not in self._ipc:
+                raise KeyError(f"unknown table `{name}`: one of {', '.join(TABLE_NAMES)}")
+            reader = pa.ipc.open_file(pa.py_buffer(self._ipc[name]))
+            self._arrow[name] = reader.read_all()
+        return self._arrow[name]
+
+    def frame(self, name: str) -> pd.DataFrame:
+        """The table called ``name`` as a DataFrame."""
+        if name not in self._frames:
+            self._frames[name] = _arrow_to_pandas(self._table(name), self._levels)
+        return self._frames[name]
+
+    @overload
+    def to_arrow(self) -> Dict[str, pa.Table]: ...
+    @overload
+    def to_arrow(self, name: str) -> pa.Table: ...
+    def to_arrow(self, name: Optional[str] = None) -> Union[pa.Table, Dict[str, pa.Table]]:
+        """One table (or all, by name) as pyarrow Tables, exactly as the core wrote them."""
+        if name is not None:
+            return self._table(name)
+        return {n: self._table(n) for n in TABLE_NAMES}
+
+    @property
+    def objectives(self) -> pd.DataFrame:
+        """One row per objective."""
+        return self.frame("objectives")
+
+    @property
+    def key_results(self) -> pd.DataFrame:
+        """One row per key result."""
+        return self.frame("key_results")
+
+    @property
+    def check_ins(self) -> pd.DataFrame:
+        """One row per check-in."""
+        return self.frame("check_ins")
+
+    @property
+    def alignments(self) -> pd.DataFrame:
+        """One row per alignment link."""
+        return self.frame("alignments")
+
+    @property
+    def findings(self) -> pd.DataFrame:
+        """One row per validation finding."""
+        return self.frame("findings")
+
+    @property
+    def people(self) -> pd.DataFrame:
+        """One row per person and cycle."""
+        return self.frame("people")
+
+    @property
+    def contributions(self) -> pd.DataFrame:
+        """One row per objective and top-level objective it reaches (share, influence)."""
+        return self.frame("contributions")
+
+    @property
+    def engagement(self) -> pd.DataFrame:
+        """One row per cycle and team."""
+        return self.frame("engagement")
+
+    @property
+    def distribution(self) -> pd.DataFrame:
+        """One row per cycle and level: the score distribution."""
+        return self.frame("distribution")
+
+    def __repr__(self) -> str:
+        return f"<okr.Tables: {', '.join(TABLE_NAMES)}>"

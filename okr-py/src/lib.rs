@@ -1,0 +1,716 @@
+//! The compiled half of the `okr` Python package (`okr._okr`).
+//!
+//! This crate only converts: Python values to okr-core types and back, okr-core errors to
+//! the exceptions of `okr._errors`. Every rule, formula and table lives in okr-core. Tables
+//! cross over as Arrow IPC bytes (whole columns at once); `okr._frames` turns them into
+//! pyarrow tables and pandas DataFrames.
+
+use chrono::NaiveDate;
+use okr_core::{AsOf, CheckIn, Format, Override, Value};
+use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::prelude::*;
+use pyo3::types::{PyBytes, PyDict, PyList, PyString};
+use std::path::PathBuf;
+
+// ---------------------------------------------------------------------------------------
+// Errors
+
+/// Builds an exception of `okr._errors` by class name.
+fn error(py: Python<'_>, class: &str, message: String) -> PyErr {
+    let made = py
+        .import("okr._errors")
+        .and_then(|m| m.getattr(class))
+        .and_then(|c| c.call1((message.clone(),)));
+    match made {
+        Ok(obj) => PyErr::from_value(obj),
+        Err(e) => e,
+    }
+}
+
+fn problems_list(py: Python<'_>, err: &okr_core::LoadError) -> PyResult<Py<PyList>> {
+    let items: Vec<Problem> = err
+        .problems
+        .iter()
+        .map(|p| Problem {
+            path: p.path.clone(),
+            line: p.line,
+            column: p.column,
+            message: p.message.clone(),
+        })
+        .collect();
+    Ok(PyList::new(py, items)?.unbind())
+}
+
+/// An `okr.LoadError` (or `okr.PolicyError`) carrying every problem.
+fn load_error(py: Python<'_>, class: &str, err: &okr_core::LoadError) -> PyErr {
+    let e = error(py, class, err.to_string());
+    if let Ok(list) = problems_list(py, err) {
+        // Setting an attribute on a fresh exception instance cannot fail in practice; if it
+        // does, the message still lists every problem.
+        let _ = e.value(py).setattr("problems", list);
+    }
+    e
+}
+
+fn save_error(py: Python<'_>, err: &okr_core::SaveError) -> PyErr {
+    error(py, "OkrError", err.to_string())
+}
+
+fn update_error(py: Python<'_>, err: &okr_core::UpdateError) -> PyErr {
+    error(py, "UnknownIdError", err.to_string())
+}
+
+// ---------------------------------------------------------------------------------------
+// Conversions
+
+fn format_named(name: &str) -> PyResult<Format> {
+    Format::from_name(name).ok_or_else(|| {
+        PyValueError::new_err(format!(
+            "unknown format `{name}`: use \"yaml\", \"json\" or \"toml\""
+        ))
+    })
+}
+
+/// A date from a `datetime.date` or an ISO `YYYY-MM-DD` string.
+fn date_from(obj: &Bound<'_, PyAny>) -> PyResult<NaiveDate> {
+    if let Ok(s) = obj.cast::<PyString>() {
+        let text = s.to_cow()?;
+        return NaiveDate::parse_from_str(&text, "%Y-%m-%d")
+            .map_err(|_| PyValueError::new_err(format!("`{text}` is not a date: use YYYY-MM-DD")));
+    }
+    obj.extract::<NaiveDate>().map_err(|_| {
+        PyTypeError::new_err("expected a datetime.date or an ISO date string (YYYY-MM-DD)")
+    })
+}
+
+/// `None` means today: closed cycles are then scored as of their last day.
+fn as_of_from(obj: Option<&Bound<'_, PyAny>>) -> PyResult<AsOf> {
+    match obj {
+        Some(o) if !o.is_none() => Ok(AsOf::Date(date_from(o)?)),
+        _ => Ok(AsOf::Today(chrono::Local::now().date_naive())),
+    }
+}
+
+fn policy_or_default(policy: Option<&Policy>) -> okr_core::Policy {
+    policy.map(|p| p.inner.clone()).unwrap_or_default()
+}
+
+fn finding(f: &okr_core::Finding) -> Finding {
+    Finding {
+        code: f.code.clone(),
+        severity: f.severity.as_str().to_string(),
+        subjects: f.subjects.clone(),
+        path: f.path.clone(),
+        message: f.message.clone(),
+        help: f.help.clone(),
+    }
+}
+
+/// The tables as Arrow IPC files, by name, and the document's level names (in order).
+fn tables_ipc<'py>(py: Python<'py>, card: &okr_core::Scorecard) -> PyResult<Bound<'py, PyAny>> {
+    let (files, failed) = py.detach(|| {
+        let findings = okr_core::validate_scored(card);
+        let tables = card.tables_with(&findings);
+        let mut files: Vec<(&'static str, Vec<u8>)> = Vec::new();
+        for name in okr_core::TABLE_NAMES {
+            if let Some(t) = tables.get(name) {
+                let mut bytes = Vec::new();
+                if let Err(e) = okr_core::arrow::write_ipc(t, &mut bytes) {
+                    return (files, Some(format!("table `{}`: {e}", t.name())));
+                }
+                files.push((name, bytes));
+            }
+        }
+        (files, None)
+    });
+    if let Some(message) = failed {
+        return Err(error(py, "OkrError", message));
+    }
+    let dict = PyDict::new(py);
+    for (name, bytes) in files {
+        dict.set_item(name, PyBytes::new(py, &bytes))?;
+    }
+    let levels: Vec<String> = card
+        .document()
+        .level_names()
+        .into_iter()
+        .map(str::to_string)
+        .collect();
+    py.import("okr._frames")?
+        .getattr("Tables")?
+        .call1((dict, levels))
+}
+
+// ---------------------------------------------------------------------------------------
+// Classes
+
+/// One problem found while loading a document or a policy.
+#[pyclass(module = "okr", frozen, get_all)]
+struct Problem {
+    /// Where in the document, e.g. `objectives[3].key_results[1].target` ("" = whole).
+    path: String,
+    /// 1-based line, or None.
+    line: Option<u32>,
+    /// 1-based column, or None.
+    column: Option<u32>,
+    /// What is wrong.
+    message: String,
+}
+
+#[pymethods]
+impl Problem {
+    fn __repr__(&self) -> String {
+        format!(
+            "Problem(path={:?}, line={}, column={}, message={:?})",
+            self.path,
+            opt(self.line),
+            opt(self.column),
+            self.message
+        )
+    }
+
+    fn __str__(&self) -> String {
+        okr_core::Problem {
+            path: self.path.clone(),
+            line: self.line,
+            column: self.column,
+            message: self.message.clone(),
+        }
+        .to_string()
+    }
+}
+
+fn opt<T: std::fmt::Display>(x: Option<T>) -> String {
+    x.map_or_else(|| "None".to_string(), |v| v.to_string())
+}
+
+fn opt_f(x: Option<f64>) -> String {
+    x.map_or_else(|| "None".to_string(), |v| format!("{v:?}"))
+}
+
+/// A validation finding.
+#[pyclass(module = "okr", frozen, get_all)]
+struct Finding {
+    /// Stable snake_case rule code.
+    code: String,
+    /// "error", "warning" or "info".
+    severity: String,
+    /// Ids involved; the entity the finding is about comes first.
+    subjects: Vec<String>,
+    /// Where in the document, or None.
+    path: Option<String>,
+    /// What is wrong.
+    message: String,
+    /// What to do about it, or None.
+    help: Option<String>,
+}
+
+#[pymethods]
+impl Finding {
+    fn __repr__(&self) -> String {
+        format!(
+            "Finding(code={:?}, severity={:?}, subjects={:?}, path={}, message={:?})",
+            self.code,
+            self.severity,
+            self.subjects,
+            self.path
+                .as_ref()
+                .map_or_else(|| "None".to_string(), |p| format!("{p:?}")),
+            self.message
+        )
+    }
+}
+
+/// Scores of one objective or key result as of a date. `None` = undefined.
+#[pyclass(module = "okr", frozen, get_all, eq)]
+#[derive(PartialEq)]
+struct Scores {
+    /// Raw progress (may leave 0..1).
+    progress: Option<f64>,
+    /// Score, clamped to 0..score_cap.
+    score: Option<f64>,
+    /// Expected progress at the as-of date.
+    expected: Option<f64>,
+    /// "on_track", "at_risk", "off_track" or "unknown".
+    status: String,
+    /// Forecast at the end of the cycle.
+    forecast: Option<f64>,
+}
+
+impl From<okr_core::Scores> for Scores {
+    fn from(s: okr_core::Scores) -> Self {
+        Scores {
+            progress: s.progress,
+            score: s.score,
+            expected: s.expected,
+            status: s.status.as_str().to_string(),
+            forecast: s.forecast,
+        }
+    }
+}
+
+#[pymethods]
+impl Scores {
+    fn __repr__(&self) -> String {
+        format!(
+            "Scores(score={}, progress={}, expected={}, status={:?}, forecast={})",
+            opt_f(self.score),
+            opt_f(self.progress),
+            opt_f(self.expected),
+            self.status,
+            opt_f(self.forecast)
+        )
+    }
+}
+
+/// Thresholds and severities for scoring and validation (SPEC §6).
+#[pyclass(module = "okr", frozen)]
+struct Policy {
+    inner: okr_core::Policy,
+}
+
+#[pymethods]
+impl Policy {
+    #[new]
+    #[pyo3(signature = (*, severities=None, score_cap=None, on_track=None, at_risk=None,
+        default_blend=None, max_key_results=None, max_objectives=None, stale_days=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn new(
+        py: Python<'_>,
+        severities: Option<std::collections::BTreeMap<String, String>>,
+        score_cap: Option<f64>,
+        on_track: Option<f64>,
+        at_risk: Option<f64>,
+        default_blend: Option<f64>,
+        max_key_results: Option<i64>,
+        max_objectives: Option<i64>,
+        stale_days: Option<i64>,
+    ) -> PyResult<Self> {
+        // The keyword arguments become a policy document so the core checks them exactly as
+        // it checks a policy file (unknown codes, bad severities, negative counts).
+        let mut obj = serde_json::Map::new();
+        if let Some(s) = severities {
+            let map = s
+                .into_iter()
+                .map(|(k, v)| (k, serde_json::Value::String(v)))
+                .collect();
+            obj.insert("severities".into(), serde_json::Value::Object(map));
+        }
+        for (key, value) in [
+            ("score_cap", score_cap),
+            ("on_track", on_track),
+            ("at_risk", at_risk),
+            ("default_blend", default_blend),
+        ] {
+            if let Some(v) = value {
+                let n = serde_json::Number::from_f64(v).ok_or_else(|| {
+                    error(
+                        py,
+                        "PolicyError",
+                        format!("{key}: `{v}` is not a finite number"),
+                    )
+                })?;
+                obj.insert(key.into(), serde_json::Value::Number(n));
+            }
+        }
+        for (key, value) in [
+            ("max_key_results", max_key_results),
+            ("max_objectives", max_objectives),
+            ("stale_days", stale_days),
+        ] {
+            if let Some(v) = value {
+                obj.insert(key.into(), serde_json::Value::from(v));
+            }
+        }
+        let text = serde_json::Value::Object(obj).to_string();
+        okr_core::Policy::from_str(&text, Format::Json)
+            .map(|inner| Policy { inner })
+            .map_err(|e| load_error(py, "PolicyError", &e.with_source("Policy(...)")))
+    }
+
+    /// Loads a policy file (YAML, JSON or TOML by extension).
+    #[staticmethod]
+    fn load(py: Python<'_>, path: PathBuf) -> PyResult<Self> {
+        okr_core::Policy::from_path(&path)
+            .map(|inner| Policy { inner })
+            .map_err(|e| load_error(py, "PolicyError", &e))
+    }
+
+    /// Parses a policy from text.
+    #[staticmethod]
+    #[pyo3(signature = (text, format="yaml"))]
+    fn loads(py: Python<'_>, text: &str, format: &str) -> PyResult<Self> {
+        okr_core::Policy::from_str(text, format_named(format)?)
+            .map(|inner| Policy { inner })
+            .map_err(|e| load_error(py, "PolicyError", &e))
+    }
+
+    /// Severity per rule code, for the codes the policy sets.
+    #[getter]
+    fn severities(&self) -> std::collections::BTreeMap<String, String> {
+        self.inner
+            .severities
+            .iter()
+            .map(|(k, v)| {
+                let name = v.severity().map_or("off", |s| s.as_str());
+                (k.clone(), name.to_string())
+            })
+            .collect()
+    }
+    #[getter]
+    fn score_cap(&self) -> f64 {
+        self.inner.score_cap
+    }
+    #[getter]
+    fn on_track(&self) -> f64 {
+        self.inner.on_track
+    }
+    #[getter]
+    fn at_risk(&self) -> f64 {
+        self.inner.at_risk
+    }
+    #[getter]
+    fn default_blend(&self) -> f64 {
+        self.inner.default_blend
+    }
+    #[getter]
+    fn max_key_results(&self) -> u32 {
+        self.inner.max_key_results
+    }
+    #[getter]
+    fn max_objectives(&self) -> u32 {
+        self.inner.max_objectives
+    }
+    #[getter]
+    fn stale_days(&self) -> u32 {
+        self.inner.stale_days
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "Policy(severities={:?}, score_cap={:?}, on_track={:?}, at_risk={:?}, \
+             default_blend={:?}, max_key_results={}, max_objectives={}, stale_days={})",
+            self.severities(),
+            self.inner.score_cap,
+            self.inner.on_track,
+            self.inner.at_risk,
+            self.inner.default_blend,
+            self.inner.max_key_results,
+            self.inner.max_objectives,
+            self.inner.stale_days
+        )
+    }
+}
+
+/// An OKR document: cycles, teams, people, themes, initiatives and objectives.
+#[pyclass(module = "okr", frozen)]
+struct Document {
+    inner: okr_core::Document,
+}
+
+#[pymethods]
+impl Document {
+    /// Writes the document; the format follows the extension. The file is replaced
+    /// atomically.
+    fn save(&self, py: Python<'_>, path: PathBuf) -> PyResult<()> {
+        self.inner.save(&path).map_err(|e| save_error(py, &e))
+    }
+
+    /// The document as text.
+    #[pyo3(signature = (format="yaml"))]
+    fn dumps(&self, py: Python<'_>, format: &str) -> PyResult<String> {
+        self.inner
+            .to_text(format_named(format)?)
+            .map_err(|e| save_error(py, &e))
+    }
+
+    /// The document as plain Python data (dicts, lists, strings, numbers).
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let text = self
+            .inner
+            .to_text(Format::Json)
+            .map_err(|e| save_error(py, &e))?;
+        py.import("json")?.call_method1("loads", (text,))
+    }
+
+    /// Scores every objective and key result as of a date (None = today).
+    #[pyo3(signature = (as_of=None, policy=None))]
+    fn score(
+        &self,
+        py: Python<'_>,
+        as_of: Option<&Bound<'_, PyAny>>,
+        policy: Option<&Policy>,
+    ) -> PyResult<Scorecard> {
+        let as_of = as_of_from(as_of)?;
+        let policy = policy_or_default(policy);
+        let doc = self.inner.clone();
+        let inner = py.detach(move || okr_core::Scorecard::new(doc, as_of, policy));
+        Ok(Scorecard { inner })
+    }
+
+    /// The validation findings as of a date (None = today).
+    #[pyo3(signature = (as_of=None, policy=None))]
+    fn validate(
+        &self,
+        py: Python<'_>,
+        as_of: Option<&Bound<'_, PyAny>>,
+        policy: Option<&Policy>,
+    ) -> PyResult<Vec<Finding>> {
+        let as_of = as_of_from(as_of)?;
+        let policy = policy_or_default(policy);
+        let found = py.detach(|| okr_core::validate(&self.inner, as_of, &policy));
+        Ok(found.iter().map(finding).collect())
+    }
+
+    /// The analysis tables as of a date (None = today), as pandas DataFrames.
+    #[pyo3(signature = (as_of=None, policy=None))]
+    fn tables<'py>(
+        &self,
+        py: Python<'py>,
+        as_of: Option<&Bound<'py, PyAny>>,
+        policy: Option<&Policy>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let card = self.score(py, as_of, policy)?;
+        tables_ipc(py, &card.inner)
+    }
+
+    /// The cascade as indented text, as `okr tree` prints it.
+    #[pyo3(signature = (as_of=None, cycle=None))]
+    fn tree(
+        &self,
+        py: Python<'_>,
+        as_of: Option<&Bound<'_, PyAny>>,
+        cycle: Option<&str>,
+    ) -> PyResult<String> {
+        Ok(self.score(py, as_of, None)?.inner.render_tree(cycle))
+    }
+
+    /// Objective ids, in document order.
+    #[getter]
+    fn objectives(&self) -> Vec<String> {
+        self.inner
+            .objectives
+            .iter()
+            .map(|o| o.id.as_str().to_string())
+            .collect()
+    }
+
+    /// Key result ids, in document order.
+    #[getter]
+    fn key_results(&self) -> Vec<String> {
+        self.inner
+            .key_results()
+            .map(|(_, k)| k.id.as_str().to_string())
+            .collect()
+    }
+
+    /// Cycle ids, in document order.
+    #[getter]
+    fn cycles(&self) -> Vec<String> {
+        self.inner
+            .cycles
+            .iter()
+            .map(|c| c.id.as_str().to_string())
+            .collect()
+    }
+
+    /// Level names, top first.
+    #[getter]
+    fn levels(&self) -> Vec<String> {
+        self.inner
+            .level_names()
+            .into_iter()
+            .map(str::to_string)
+            .collect()
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "<okr.Document: {} cycles, {} objectives, {} key results>",
+            self.inner.cycles.len(),
+            self.inner.objectives.len(),
+            self.inner.key_results().count()
+        )
+    }
+
+    /// The cascade as of today with its findings, for Jupyter.
+    fn _repr_html_(&self, py: Python<'_>) -> PyResult<String> {
+        Ok(self.score(py, None, None)?._repr_html_())
+    }
+}
+
+/// Scores of a whole document as of a date, updated incrementally by check-ins.
+#[pyclass(module = "okr")]
+struct Scorecard {
+    inner: okr_core::Scorecard,
+}
+
+#[pymethods]
+impl Scorecard {
+    /// The date scored (for `as_of=None`: today).
+    #[getter]
+    fn as_of(&self) -> NaiveDate {
+        self.inner.as_of().date()
+    }
+
+    /// The scores of an objective.
+    fn objective(&self, py: Python<'_>, id: &str) -> PyResult<Scores> {
+        self.inner.objective(id).map(Scores::from).ok_or_else(|| {
+            update_error(py, &okr_core::UpdateError::UnknownObjective(id.to_string()))
+        })
+    }
+
+    /// The scores of a key result.
+    fn key_result(&self, py: Python<'_>, id: &str) -> PyResult<Scores> {
+        self.inner.key_result(id).map(Scores::from).ok_or_else(|| {
+            update_error(py, &okr_core::UpdateError::UnknownKeyResult(id.to_string()))
+        })
+    }
+
+    /// Records a check-in and updates the scores of the key result and everything above
+    /// it. Returns the number of objectives rescored.
+    #[pyo3(signature = (key_result, date, value, confidence=None, note=None))]
+    fn check_in(
+        &mut self,
+        py: Python<'_>,
+        key_result: &str,
+        date: &Bound<'_, PyAny>,
+        value: &Bound<'_, PyAny>,
+        confidence: Option<f64>,
+        note: Option<String>,
+    ) -> PyResult<usize> {
+        let value = if let Ok(b) = value.cast::<pyo3::types::PyBool>() {
+            Value::Bool(b.is_true())
+        } else {
+            Value::Number(
+                value
+                    .extract::<f64>()
+                    .map_err(|_| PyTypeError::new_err("a check-in value is a number or a bool"))?,
+            )
+        };
+        let mut c = CheckIn::new(date_from(date)?, value);
+        c.confidence = confidence;
+        c.note = note;
+        self.inner
+            .check_in(key_result, c)
+            .map_err(|e| update_error(py, &e))
+    }
+
+    /// Sets a manual score on an objective from a date on. Returns the number of
+    /// objectives rescored.
+    #[pyo3(signature = (objective, date, score, reason=None))]
+    fn set_override(
+        &mut self,
+        py: Python<'_>,
+        objective: &str,
+        date: &Bound<'_, PyAny>,
+        score: f64,
+        reason: Option<String>,
+    ) -> PyResult<usize> {
+        let over = Override {
+            score,
+            date: date_from(date)?,
+            reason,
+            extra: Default::default(),
+        };
+        self.inner
+            .set_override(objective, over)
+            .map_err(|e| update_error(py, &e))
+    }
+
+    /// The document with every check-in and override recorded so far.
+    fn document(&self) -> Document {
+        Document {
+            inner: self.inner.document().clone(),
+        }
+    }
+
+    /// The validation findings under this scorecard's date and policy.
+    fn validate(&self, py: Python<'_>) -> Vec<Finding> {
+        let found = py.detach(|| okr_core::validate_scored(&self.inner));
+        found.iter().map(finding).collect()
+    }
+
+    /// The analysis tables, as pandas DataFrames.
+    fn tables<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        tables_ipc(py, &self.inner)
+    }
+
+    /// The cascade as indented text.
+    #[pyo3(signature = (cycle=None))]
+    fn tree(&self, cycle: Option<&str>) -> String {
+        self.inner.render_tree(cycle)
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "<okr.Scorecard as of {}: {} objectives>",
+            self.inner.as_of().date(),
+            self.inner.document().objectives.len()
+        )
+    }
+
+    /// The cascade with its findings, for Jupyter.
+    fn _repr_html_(&self) -> String {
+        let findings = okr_core::validate_scored(&self.inner);
+        self.inner.render_html(&findings)
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Functions
+
+/// Loads a document from a file (format from the extension unless given).
+#[pyfunction]
+#[pyo3(signature = (path, format=None))]
+fn load(py: Python<'_>, path: PathBuf, format: Option<&str>) -> PyResult<Document> {
+    let result = match format {
+        None => okr_core::Document::from_path(&path),
+        Some(f) => {
+            let format = format_named(f)?;
+            let text = std::fs::read_to_string(&path).map_err(|e| {
+                error(
+                    py,
+                    "OkrError",
+                    format!("cannot read `{}`: {e}", path.display()),
+                )
+            })?;
+            okr_core::Document::from_str(&text, format)
+                .map_err(|e| e.with_source(path.display().to_string()))
+        }
+    };
+    result
+        .map(|inner| Document { inner })
+        .map_err(|e| load_error(py, "LoadError", &e))
+}
+
+/// Parses a document from text.
+#[pyfunction]
+#[pyo3(signature = (text, format="yaml"))]
+fn loads(py: Python<'_>, text: &str, format: &str) -> PyResult<Document> {
+    let format = format_named(format)?;
+    py.detach(|| okr_core::Document::from_str(text, format))
+        .map(|inner| Document { inner })
+        .map_err(|e| load_error(py, "LoadError", &e))
+}
+
+/// The JSON Schema of the document format, as text.
+#[pyfunction]
+fn json_schema() -> String {
+    okr_core::json_schema()
+}
+
+#[pymodule]
+fn _okr(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(load, m)?)?;
+    m.add_function(wrap_pyfunction!(loads, m)?)?;
+    m.add_function(wrap_pyfunction!(json_schema, m)?)?;
+    m.add_class::<Document>()?;
+    m.add_class::<Scorecard>()?;
+    m.add_class::<Scores>()?;
+    m.add_class::<Finding>()?;
+    m.add_class::<Policy>()?;
+    m.add_class::<Problem>()?;
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    Ok(())
+}
