@@ -68,6 +68,7 @@ mod convert;
 mod document;
 mod error;
 mod export;
+mod generate;
 mod graph;
 pub mod html;
 mod model;
@@ -89,6 +90,7 @@ pub use analysis::{
 pub use document::Format;
 pub use error::{LoadError, Problem, SaveError, UpdateError};
 pub use export::{to_csv, to_json};
+pub use generate::{generate, GENERATED_CYCLE, GENERATED_LEVELS};
 pub use model::*;
 pub use policy::{Policy, Severity, SeverityLevel};
 pub use rollup::Scorecard;

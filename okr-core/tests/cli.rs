@@ -343,3 +343,42 @@ fn export_writes_arrow_ipc_and_parquet_that_read_back() {
         assert_eq!(owners.value(0).as_string::<i32>().value(0), "victor");
     }
 }
+
+#[test]
+fn generate_prints_or_writes_a_deterministic_loadable_document() {
+    let run = |args: &[&str]| {
+        let out = okr().arg("generate").args(args).output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        out.stdout
+    };
+    let a = run(&["--objectives", "50", "--seed", "9", "--format", "json"]);
+    assert_eq!(
+        a,
+        run(&["--objectives", "50", "--seed", "9", "--format", "json"])
+    );
+    let doc =
+        okr_core::Document::from_str(std::str::from_utf8(&a).unwrap(), okr_core::Format::Json)
+            .unwrap();
+    assert_eq!(doc, okr_core::generate(50, 9));
+    let dir = tempdir();
+    for ext in ["json", "yaml", "toml"] {
+        let file = dir.join(format!("generated.{ext}"));
+        run(&[
+            "--objectives",
+            "20",
+            "--seed",
+            "2",
+            "-o",
+            file.to_str().unwrap(),
+        ]);
+        assert_eq!(
+            okr_core::Document::from_path(&file).unwrap(),
+            okr_core::generate(20, 2),
+            "{ext}"
+        );
+    }
+}

@@ -83,6 +83,22 @@ enum Command {
     },
     /// Print the JSON Schema of documents.
     Schema,
+    /// Generate a realistic organisation of N objectives (deterministic for N and the seed),
+    /// for benchmarks and demos.
+    Generate {
+        /// Number of objectives.
+        #[arg(long)]
+        objectives: usize,
+        /// Seed of the pseudo-random choices.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Output format (default: from the output's extension, else YAML).
+        #[arg(long, value_enum)]
+        format: Option<DocFormat>,
+        /// Write to this file instead of standard output (atomically).
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
     /// Write a document in another format (by the output's extension), losslessly.
     Convert {
         /// The document to read (.yaml, .yml, .json or .toml).
@@ -103,6 +119,23 @@ enum ExportFormat {
     /// Parquet file (feature `arrow`).
     #[cfg(feature = "arrow")]
     Parquet,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum DocFormat {
+    Json,
+    Yaml,
+    Toml,
+}
+
+impl From<DocFormat> for okr_core::Format {
+    fn from(f: DocFormat) -> Self {
+        match f {
+            DocFormat::Json => okr_core::Format::Json,
+            DocFormat::Yaml => okr_core::Format::Yaml,
+            DocFormat::Toml => okr_core::Format::Toml,
+        }
+    }
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -466,6 +499,25 @@ fn run(command: Command) -> Result<(), ExitCode> {
             write_output(output.as_deref(), &bytes)?;
         }
         Command::Schema => print!("{}", okr_core::json_schema()),
+        Command::Generate {
+            objectives,
+            seed,
+            format,
+            output,
+        } => {
+            let format = format
+                .map(okr_core::Format::from)
+                .or_else(|| output.as_deref().and_then(okr_core::Format::from_path))
+                .unwrap_or(okr_core::Format::Yaml);
+            let text = match okr_core::generate(objectives, seed).to_text(format) {
+                Ok(t) => t,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    return Err(ExitCode::from(2));
+                }
+            };
+            write_output(output.as_deref(), text.as_bytes())?;
+        }
         Command::Convert { file, output } => {
             let doc = load(&file)?;
             if let Err(e) = doc.save(&output) {
