@@ -642,3 +642,33 @@ fn validate_survives_broken_documents() {
         assert!(!of(&all, code).is_empty(), "{code}: {all:#?}");
     }
 }
+
+/// The shared fixture `tests/fixtures/check/flawed.yaml` (also read by the Python suite)
+/// yields exactly the findings written by hand beside it.
+#[test]
+fn flawed_fixture_matches_its_hand_written_findings() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let doc = Document::from_path(root.join("tests/fixtures/check/flawed.yaml")).unwrap();
+    let want: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(root.join("tests/fixtures/check/flawed.expected.json")).unwrap(),
+    )
+    .unwrap();
+    let as_of = NaiveDate::parse_from_str(want["as_of"].as_str().unwrap(), "%Y-%m-%d").unwrap();
+    let mut got: Vec<String> = validate(&doc, AsOf::Date(as_of), &Policy::default())
+        .iter()
+        .map(|f| {
+            serde_json::json!({"code": f.code, "severity": f.severity.as_str(),
+                "subjects": f.subjects, "path": f.path})
+            .to_string()
+        })
+        .collect();
+    let mut expected: Vec<String> = want["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.to_string())
+        .collect();
+    got.sort();
+    expected.sort();
+    assert_eq!(got, expected);
+}
