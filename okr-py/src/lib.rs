@@ -582,11 +582,16 @@ impl Scorecard {
         let value = if let Ok(b) = value.cast::<pyo3::types::PyBool>() {
             Value::Bool(b.is_true())
         } else {
-            Value::Number(
-                value
-                    .extract::<f64>()
-                    .map_err(|_| PyTypeError::new_err("a check-in value is a number or a bool"))?,
-            )
+            match value.extract::<f64>() {
+                Ok(v) => Value::Number(v),
+                // An int too large for a float: keep Python's OverflowError.
+                Err(e) if value.is_instance_of::<pyo3::types::PyInt>() => return Err(e),
+                Err(_) => {
+                    return Err(PyTypeError::new_err(
+                        "a check-in value is a number or a bool",
+                    ))
+                }
+            }
         };
         let mut c = CheckIn::new(date_from(date)?, value);
         c.confidence = confidence;
