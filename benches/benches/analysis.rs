@@ -1,0 +1,36 @@
+//! Analysis: every SPEC §7 table (findings computed first, as `tables` does) and the
+//! contributions table alone, through `tables_with` on precomputed findings.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    missing_docs
+)]
+
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use okr_benches::{label, scorecard, sizes};
+use okr_core::validate_scored;
+
+fn bench(c: &mut Criterion) {
+    let mut g = c.benchmark_group("analysis");
+    for n in sizes() {
+        if n >= 100_000 {
+            g.sample_size(10);
+        }
+        g.throughput(Throughput::Elements(n as u64));
+        let card = scorecard(n);
+        g.bench_function(BenchmarkId::new("tables", label(n)), |b| {
+            b.iter(|| card.tables())
+        });
+        let findings = validate_scored(&card);
+        g.bench_function(BenchmarkId::new("tables_with_findings", label(n)), |b| {
+            b.iter(|| card.tables_with(&findings))
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

@@ -1,0 +1,178 @@
+#!/usr/bin/env python3
+"""Turn the latest benchmark run into Markdown tables.
+
+Reads the side-by-side figures that the `ratios` bench appends to the results file (one
+JSON object per line; the latest run is used) and criterion's estimates under
+target/criterion, and prints the tables, or writes them into benches/README.md between
+the `<!-- results:start -->` and `<!-- results:end -->` markers with --readme.
+
+    python3 benches/report.py                       # print
+    python3 benches/report.py --readme benches/README.md
+    python3 benches/report.py --check               # exit 1 if the run has no ratio
+"""
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+START, END = "<!-- results:start -->", "<!-- results:end -->"
+
+
+def human_time(seconds):
+    if seconds is None:
+        return "–"
+    for unit, scale in (("s", 1.0), ("ms", 1e-3), ("µs", 1e-6)):
+        if seconds >= scale:
+            return f"{seconds / scale:.3g} {unit}"
+    return f"{seconds / 1e-9:.3g} ns"
+
+
+def label(n):
+    if n >= 1_000_000 and n % 1_000_000 == 0:
+        return f"{n // 1_000_000}M"
+    if n >= 1_000 and n % 1_000 == 0:
+        return f"{n // 1_000}k"
+    return str(n)
+
+
+def latest_run(path):
+    lines = []
+    with open(path, encoding="utf-8") as f:
+        for raw in f:
+            raw = raw.strip()
+            if raw:
+                lines.append(json.loads(raw))
+    if not lines:
+        return None, []
+    run = max(line["run"] for line in lines)
+    return run, [line for line in lines if line["run"] == run]
+
+
+def criterion_rows(directory):
+    rows = []
+    for bench in sorted(Path(directory).glob("*/*/*/new/benchmark.json")):
+        meta = json.loads(bench.read_text(encoding="utf-8"))
+        est_path = bench.with_name("estimates.json")
+        if not est_path.exists():
+            continue
+        est = json.loads(est_path.read_text(encoding="utf-8"))
+        median_ns = est["median"]["point_estimate"]
+        throughput = (meta.get("throughput") or {}).get("Elements")
+        size = meta.get("value_str") or ""
+        rows.append(
+            {
+                "group": meta.get("group_id", ""),
+                "function": meta.get("function_id", ""),
+                "size": size,
+                "median_s": median_ns / 1e9,
+                "elements": throughput,
+                "mtime": est_path.stat().st_mtime,
+            }
+        )
+    order = {"1k": 0, "10k": 1, "100k": 2, "1M": 3}
+    rows.sort(key=lambda r: (r["group"], r["function"], order.get(r["size"], 9), r["size"]))
+    return rows
+
+
+def render(run_lines, crit):
+    out = []
+    first = run_lines[0] if run_lines else {}
+    machine = first.get("machine", {})
+    if run_lines:
+        out.append(
+            f"Run of {first.get('date', '?')} on {machine.get('nproc', '?')} logical CPUs "
+            f"({machine.get('cpu', '?')}), {machine.get('mem_bytes', 0) / 2**30:.0f} GiB RAM."
+        )
+        out.append("")
+        out.append("### Goals (side by side, same process; median of several runs)")
+        out.append("")
+        out.append("| figure | size | measured | goal (at 1M) | met at this size |")
+        out.append("|---|---:|---:|---|---|")
+        for line in run_lines:
+            if line["kind"] == "ratio":
+                detail = (
+                    f"{line['ratio']:.3g}× ({human_time(line['numerator_s'])} / "
+                    f"{human_time(line['denominator_s'])})"
+                )
+                if line.get("note"):
+                    detail += f" {line['note']}"
+                out.append(
+                    f"| {line['name']} | {label(line['size'])} | {detail} | {line['goal']} | "
+                    f"{'yes' if line['met'] else '**no**'} |"
+                )
+            elif line["kind"] == "memory":
+                detail = (
+                    f"{line['bytes'] / 2**30:.3f} GiB peak RSS, "
+                    f"{line['bytes_per_objective']:.0f} B/objective"
+                )
+                out.append(
+                    f"| load + score, peak RSS | {label(line['size'])} | {detail} | {line['goal']} | "
+                    f"{'yes' if line['met'] else '**no**'} |"
+                )
+        out.append("")
+        out.append("### Times measured by the side-by-side harness")
+        out.append("")
+        out.append("| what | size | median |")
+        out.append("|---|---:|---:|")
+        for line in run_lines:
+            if line["kind"] == "time":
+                out.append(f"| {line['name']} | {label(line['size'])} | {human_time(line['seconds'])} |")
+    if crit:
+        out.append("")
+        out.append("### Criterion benches (median time per iteration)")
+        out.append("")
+        out.append("| bench | size | median | objectives/s |")
+        out.append("|---|---:|---:|---:|")
+        for r in crit:
+            rate = ""
+            if r["elements"] and r["median_s"] > 0:
+                rate = f"{r['elements'] / r['median_s']:.3g}"
+                if r["group"] == "incremental":
+                    rate = f"{1 / r['median_s']:.3g} check-ins/s"
+            out.append(
+                f"| {r['group']}/{r['function']} | {r['size']} | {human_time(r['median_s'])} | {rate} |"
+            )
+    return "\n".join(out) + "\n"
+
+
+def main():
+    target = Path(os.environ.get("CARGO_TARGET_DIR", ROOT / "target"))
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--results", default=target / "okr-bench-results.jsonl")
+    ap.add_argument("--criterion", default=target / "criterion")
+    ap.add_argument("--readme", help="write the tables into this file between the markers")
+    ap.add_argument("--check", action="store_true", help="fail if the latest run has no ratio")
+    args = ap.parse_args()
+
+    if not Path(args.results).exists():
+        print(f"no results file {args.results}", file=sys.stderr)
+        return 1
+    run, lines = latest_run(args.results)
+    if args.check:
+        ratios = [line for line in lines if line["kind"] == "ratio"]
+        memory = [line for line in lines if line["kind"] == "memory"]
+        if not ratios or not memory:
+            print("the latest run has no ratio or memory figure", file=sys.stderr)
+            return 1
+        print(f"bench report: {len(ratios)} ratios and {len(memory)} memory figures in run {run}")
+        return 0
+    text = render(lines, criterion_rows(args.criterion))
+    if args.readme:
+        readme = Path(args.readme)
+        body = readme.read_text(encoding="utf-8")
+        if START not in body or END not in body:
+            print(f"{readme} lacks the markers {START} … {END}", file=sys.stderr)
+            return 1
+        head, rest = body.split(START, 1)
+        _, tail = rest.split(END, 1)
+        readme.write_text(head + START + "\n" + text + END + tail, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,44 @@
+//! Peak memory of loading and scoring one document, measured in a fresh process.
+//!
+//! `mem FILE [OBJECTIVES]` loads FILE (format by extension), scores it as of the benchmark
+//! date, and prints one JSON line: the peak resident set size (VmHWM from
+//! /proc/self/status) and the resident size after each step, in bytes.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+use okr_benches::{as_of, peak_rss, rss};
+use okr_core::{Document, Policy, Scorecard};
+use std::time::Instant;
+
+fn main() {
+    let mut args = std::env::args().skip(1);
+    let file = args.next().expect("usage: mem FILE");
+    let start = rss().unwrap_or(0);
+    let t = Instant::now();
+    let doc = Document::from_path(&file).unwrap_or_else(|e| panic!("{file}: {e}"));
+    let load_s = t.elapsed().as_secs_f64();
+    let after_load = rss().unwrap_or(0);
+    let objectives = doc.objectives.len();
+    let t = Instant::now();
+    let card = Scorecard::new(doc, as_of(), Policy::default());
+    let score_s = t.elapsed().as_secs_f64();
+    let after_score = rss().unwrap_or(0);
+    std::hint::black_box(&card);
+    let line = serde_json::json!({
+        "file": file,
+        "objectives": objectives,
+        "file_bytes": std::fs::metadata(&file).map(|m| m.len()).unwrap_or(0),
+        "rss_start": start,
+        "rss_after_load": after_load,
+        "rss_after_score": after_score,
+        "peak_rss": peak_rss().unwrap_or(0),
+        "load_s": load_s,
+        "score_s": score_s,
+    });
+    println!("{line}");
+}
