@@ -41,7 +41,7 @@
 //!   objective.
 
 use crate::graph::{Graph, NONE};
-use crate::model::{Commitment, Document, KrKind, Objective, RollupMode};
+use crate::model::{Commitment, Document, Objective, RollupMode};
 use crate::rollup::Scorecard;
 use crate::score::active_override;
 use crate::validate::{validate_scored, Finding};
@@ -706,12 +706,7 @@ impl Scorecard {
                 t.objective.push(o.id.0.clone());
                 t.kind.push(kr.kind.name().to_owned());
                 t.weight.push(kr.weight);
-                t.unit.push(match &kr.kind {
-                    KrKind::Metric { unit, .. }
-                    | KrKind::Threshold { unit, .. }
-                    | KrKind::Baseline { unit } => unit.clone(),
-                    _ => None,
-                });
+                t.unit.push(kr.kind.unit().map(str::to_owned));
                 let latest = kr.check_ins.iter().filter(|c| c.date <= d).fold(
                     None,
                     |best: Option<&crate::model::CheckIn>, c| match best {

@@ -570,6 +570,16 @@ pub enum KrKind {
 }
 
 impl KrKind {
+    /// The unit of the values, for the kinds that have one.
+    pub fn unit(&self) -> Option<&str> {
+        match self {
+            KrKind::Metric { unit, .. }
+            | KrKind::Threshold { unit, .. }
+            | KrKind::Baseline { unit } => unit.as_deref(),
+            KrKind::Binary | KrKind::Milestones { .. } => None,
+        }
+    }
+
     /// The snake_case name of the kind.
     pub fn name(&self) -> &'static str {
         match self {

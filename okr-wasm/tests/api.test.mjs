@@ -1,0 +1,213 @@
+// The okr-wasm API in Node.js, against the cross-language fixtures of the root tests/
+// (the Rust and Python suites read the same files) and hand-computed values.
+
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync, readdirSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const require = createRequire(import.meta.url);
+const okr = require("../pkg/node/okr_wasm.js");
+const { Document } = okr;
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const ROOT = join(HERE, "..", "..");
+const FIXTURES = join(ROOT, "tests", "fixtures");
+const read = (...p) => readFileSync(join(...p), "utf8");
+
+// The small cascade of the Python suite (okr-py/tests/conftest.py), values by hand there.
+const SMALL = `
+version: 1
+cycles: [{id: H2, start: 2021-07-01, end: 2021-12-31}]
+teams: [{id: web}]
+people:
+  - {id: cto}
+  - {id: ana, team: web, capacity_hours: 40}
+  - {id: bo, team: web, capacity_hours: 40}
+initiatives: [{id: perf, title: Performance, team: web}]
+objectives:
+  - {id: top, title: Top, cycle: H2, level: company, owners: [cto], key_results: []}
+  - id: a
+    title: A
+    cycle: H2
+    level: team
+    team: web
+    owners: [ana]
+    initiatives: [perf]
+    aligns_to: [top]
+    effort_hours: 10
+    key_results:
+      - {id: ka, title: KA, kind: metric, start: 0, target: 100, check_ins: [{date: 2021-08-01, value: 20}]}
+  - id: b
+    title: B
+    cycle: H2
+    level: team
+    team: web
+    owners: [ana, bo]
+    initiatives: [perf]
+    aligns_to: [{objective: top, weight: 3}]
+    effort_hours: 20
+    key_results:
+      - {id: kb, title: KB, kind: binary, check_ins: [{date: 2021-08-01, value: false}]}
+`;
+
+const close = (actual, expected) =>
+  expected === null ? actual === null : actual !== null && Math.abs(actual - expected) <= 1e-9;
+
+test("score fixtures give their hand-computed values", () => {
+  const files = readdirSync(join(FIXTURES, "score")).filter((f) => f.endsWith(".yaml"));
+  assert.ok(files.length >= 40);
+  const errors = [];
+  for (const file of files) {
+    const want = JSON.parse(read(FIXTURES, "score", file.replace(/\.yaml$/, ".expected.json")));
+    const card = Document.fromYaml(read(FIXTURES, "score", file)).score(want.as_of);
+    const check = (kind, got, w) => {
+      for (const f of ["progress", "score", "expected", "forecast"]) {
+        if (f in w && !close(got[f], w[f])) errors.push(`${file}: ${kind} ${w.id}.${f}: got ${got[f]}, want ${w[f]}`);
+      }
+      if ("status" in w && got.status !== w.status) errors.push(`${file}: ${kind} ${w.id}.status: got ${got.status}, want ${w.status}`);
+    };
+    for (const o of want.objectives ?? []) check("objective", card.objective(o.id), o);
+    for (const k of want.key_results ?? []) check("key result", card.keyResult(k.id), k);
+  }
+  assert.deepEqual(errors, []);
+});
+
+test("the flawed fixture gives the hand-written findings", () => {
+  const want = JSON.parse(read(FIXTURES, "check", "flawed.expected.json"));
+  const doc = Document.fromYaml(read(FIXTURES, "check", "flawed.yaml"));
+  const key = (f) => JSON.stringify([f.code, f.severity, f.subjects, f.path]);
+  const got = doc.validate(want.as_of).map(key).sort();
+  assert.deepEqual(got, want.findings.map(key).sort());
+});
+
+test("the example is the same in every format and round-trips", () => {
+  const yaml = Document.fromYaml(read(ROOT, "examples", "engineering-2021-h2.yaml"));
+  const json = Document.fromJson(read(ROOT, "examples", "engineering-2021-h2.json"));
+  const toml = Document.fromToml(read(ROOT, "examples", "engineering-2021-h2.toml"));
+  assert.equal(yaml.toJson(), json.toJson());
+  assert.equal(yaml.toJson(), toml.toJson());
+  assert.equal(Document.fromToml(yaml.toToml()).toJson(), yaml.toJson());
+  assert.equal(Document.fromYaml(yaml.toYaml()).toJson(), yaml.toJson());
+  assert.equal(yaml.objectives.length, 27);
+  const clean = yaml.validate("2021-11-15").filter((f) => f.severity !== "info");
+  assert.deepEqual(clean, []);
+});
+
+test("scores, report and tree of the small cascade", () => {
+  const card = Document.fromYaml(SMALL).score("2021-10-01");
+  assert.equal(card.asOf, "2021-10-01");
+  // ka 20 of 0 → 100; top = (1·0.2 + 3·0) / 4; expected day 93 of 184.
+  const ka = card.keyResult("ka");
+  assert.ok(close(ka.score, 0.2) && close(ka.expected, 93 / 184));
+  assert.ok(close(card.objective("top").score, 0.05));
+  assert.equal(card.objective("a").status, "off_track"); // 0.2 / (93/184) < 0.4
+  const report = card.report();
+  assert.equal(report.asOf, "2021-10-01");
+  assert.deepEqual(report.objectives.map((o) => o.id), ["top", "a", "b"]);
+  assert.deepEqual(report.keyResults.map((k) => [k.id, k.objective]), [["ka", "a"], ["kb", "b"]]);
+  const tree = card.tree();
+  assert.deepEqual(tree.map((r) => [r.id, r.depth]), [["top", 0], ["a", 1], ["b", 1]]);
+  assert.equal(tree[2].weight, 3);
+  assert.deepEqual(tree[2].owners, ["ana", "bo"]);
+  assert.equal(tree[0].team, null);
+  assert.deepEqual(tree[1].keyResults.map((k) => [k.id, k.kind]), [["ka", "metric"]]);
+  assert.deepEqual(Document.fromYaml(SMALL).tree("2021-10-01"), tree);
+});
+
+test("check-ins update incrementally", () => {
+  const card = Document.fromYaml(SMALL).score("2021-10-01");
+  assert.equal(card.checkIn("ka", "2021-09-15", 60), 2); // a and top
+  assert.ok(close(card.objective("top").score, 0.6 / 4));
+  assert.equal(card.checkIn("kb", "2021-09-20", true, 0.9), 2);
+  assert.ok(close(card.objective("top").score, (0.6 + 3) / 4));
+  card.checkIn("ka", "2021-11-01", 100); // after the as-of date: not counted yet
+  assert.ok(close(card.keyResult("ka").score, 0.6));
+  // The document keeps the check-ins; scoring it from scratch agrees.
+  const again = Document.fromJson(card.toJson()).score("2021-10-01");
+  assert.deepEqual(again.report(), card.report());
+  assert.equal(card.setOverride("top", "2021-09-01", 0.3, "judgement"), 1);
+  assert.ok(close(card.objective("top").score, 0.3));
+});
+
+test("policy settings are checked by the core", () => {
+  const doc = Document.fromYaml(SMALL);
+  const stale = (p) => doc.validate("2021-10-01", p).filter((f) => f.code === "stale_check_in");
+  assert.deepEqual(stale().map((f) => [f.subjects[0], f.severity]), [["ka", "warning"], ["kb", "warning"]]);
+  assert.deepEqual(stale({ severities: { stale_check_in: "off" } }), []);
+  assert.deepEqual(stale({ staleDays: 61 }), []);
+  assert.deepEqual([...new Set(stale({ severities: { stale_check_in: "error" } }).map((f) => f.severity))], ["error"]);
+  assert.equal(doc.score("2021-10-01", { atRisk: 0.3 }).objective("a").status, "at_risk");
+  assert.throws(() => doc.validate("2021-10-01", { severities: { side_projet: "off" } }), (e) => {
+    assert.ok(e instanceof Error);
+    assert.match(e.message, /did you mean `side_project`/);
+    assert.equal(e.problems.length, 1);
+    return true;
+  });
+  assert.throws(() => doc.validate("2021-10-01", { stale_days: 3 }), /unknown field/);
+});
+
+test("load errors carry every problem with its position", () => {
+  const text = "version: 1\nobjectives:\n  - {id: o, title: O, cycle: c, level: team, key_results: [], effort_hours: lots}\n  - {id: p, titel: P, cycle: c, level: team, key_results: []}\n";
+  assert.throws(() => Document.fromYaml(text), (e) => {
+    assert.ok(e instanceof Error);
+    assert.match(e.message, /3 problems/);
+    assert.deepEqual(e.problems.map((p) => [p.path, p.line]), [
+      ["objectives[0].effort_hours", 3],
+      ["objectives[1].title", 4],
+      ["objectives[1].titel", 4],
+    ]);
+    assert.ok(e.problems.every((p) => p.column >= 1));
+    return true;
+  });
+});
+
+test("misuse throws Error, never crashes", () => {
+  const card = Document.fromYaml(SMALL).score("2021-10-01");
+  assert.throws(() => card.objective("nope"), /unknown objective `nope`/);
+  assert.throws(() => card.keyResult("nope"), /unknown key result `nope`/);
+  assert.throws(() => card.checkIn("nope", "2021-09-01", 1), /unknown key result/);
+  assert.throws(() => card.checkIn("ka", "1st of May", 1), /not a date/);
+  assert.throws(() => card.checkIn("ka", "2021-09-01", "high"), /number or a boolean/);
+  assert.throws(() => Document.fromYaml(SMALL).score("2021-13-01"), /not a date/);
+  for (const v of [NaN, Infinity, -Infinity, 1e308, -0]) {
+    card.checkIn("ka", "2021-09-01", v);
+    const s = card.objective("top").score;
+    assert.ok(s === null || (s >= 0 && s <= 1));
+  }
+  // Still alive.
+  assert.ok(close(Document.fromYaml(SMALL).score("2021-10-01").objective("top").score, 0.05));
+});
+
+test("hostile text throws Error and the module survives", () => {
+  const nasty = [
+    "", "\u0000", "[".repeat(100000), "{".repeat(100000), "- ".repeat(50000),
+    "a: &a [x, x, x, x, x, x, x, x, x]\n" +
+      Array.from({ length: 9 }, (_, i) => {
+        const p = String.fromCharCode(97 + i), n = String.fromCharCode(98 + i);
+        return `${n}: &${n} [${Array(9).fill("*" + p).join(", ")}]\n`;
+      }).join(""),
+    "version: 1\nobjectives: [{id: o, title: t, cycle: c, level: team, effort_hours: .nan, key_results: []}]",
+    "version: 99999999999999999999999\nobjectives: []",
+    "version: 1\nobjectives: []\n" + "x: " + "y".repeat(1000000),
+    "\ud800",
+  ];
+  for (const text of nasty) {
+    for (const from of [Document.fromYaml, Document.fromJson, Document.fromToml]) {
+      try {
+        const doc = from(text);
+        doc.score("2021-10-01").report();
+        doc.validate("2021-10-01");
+      } catch (e) {
+        assert.ok(e instanceof Error, `${typeof e}: ${e}`);
+      }
+    }
+  }
+  assert.ok(close(Document.fromYaml(SMALL).score("2021-10-01").objective("top").score, 0.05));
+});
+
+test("the JSON Schema is the checked-in one", () => {
+  assert.deepEqual(JSON.parse(okr.jsonSchema()), JSON.parse(read(ROOT, "schema", "okr.schema.json")));
+});
