@@ -24,7 +24,7 @@ FEATURES="--enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-e
 if command -v wasm-opt >/dev/null; then
     # shellcheck disable=SC2086
     mkdir -p "$ROOT/target/wasm-opt"
-    wasm-opt -Oz $FEATURES "$WASM" -o "$ROOT/target/wasm-opt/okr_wasm.wasm"
+    wasm-opt -Oz --strip-debug $FEATURES "$WASM" -o "$ROOT/target/wasm-opt/okr_wasm.wasm"
     WASM=$ROOT/target/wasm-opt/okr_wasm.wasm
 else
     echo "note: wasm-opt not found (Debian package binaryen); the module is not size-optimised" >&2
