@@ -23,7 +23,7 @@ const EXAMPLE = join(ROOT, "examples", "engineering-2021-h2.yaml");
 const AS_OF = "2021-11-15";
 const CHROMIUM = process.env.CHROMIUM || "/usr/bin/chromium";
 
-const TYPES = { ".html": "text/html", ".js": "text/javascript", ".mjs": "text/javascript", ".wasm": "application/wasm", ".json": "application/json", ".yaml": "text/plain", ".toml": "text/plain", ".css": "text/css", ".png": "image/png" };
+const TYPES = { ".html": "text/html", ".js": "text/javascript", ".mjs": "text/javascript", ".wasm": "application/wasm", ".json": "application/json", ".yaml": "text/plain", ".md": "text/plain", ".toml": "text/plain", ".css": "text/css", ".png": "image/png" };
 
 let server;
 let base;
@@ -250,5 +250,28 @@ test("filters, collapsing and the keyboard", async () => {
   await page.keyboard.press("Enter");
   assert.equal(await page.locator("okr-cascade li.kr form.checkin").first().isVisible(), true);
   assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test("the README's JavaScript snippet runs in the browser", async () => {
+  const readme = readFileSync(join(ROOT, "README.md"), "utf8");
+  const blocks = [...readme.matchAll(/```js\n([\s\S]*?)```/g)].map((m) => m[1]);
+  assert.equal(blocks.length, 1);
+  const code =
+    blocks[0].replace('from "okr-wasm"', 'from "/okr-wasm/pkg/web/okr_wasm.js"') +
+    "\nwindow.__readme = { rows: rows.length, findings: findings.length, score: card.objective('tools-leverage').score };\n";
+  const page = await browser.newPage();
+  const errors = [];
+  const logs = [];
+  page.on("pageerror", (e) => errors.push(String(e)));
+  page.on("console", (m) => logs.push(m.text()));
+  await page.goto(`${base}/README.md`);
+  await page.addScriptTag({ type: "module", content: code });
+  await page.waitForFunction(() => window.__readme !== undefined || false, null, { timeout: 10000 });
+  const result = await page.evaluate(() => window.__readme);
+  assert.deepEqual(errors, []);
+  assert.ok(result.rows >= 27, `${result.rows} rows`);
+  assert.ok(result.score > 0 && result.score <= 1);
+  assert.equal(logs.length, 1);
   await page.close();
 });
