@@ -839,19 +839,26 @@ fn people_rules(doc: &Document, graph: &Graph, policy: &Policy, out: &mut Out<'_
         }
     }
     // People with a team who own nothing in a cycle that has objectives of their team.
-    let mut team_cycles: Vec<(&str, &str)> = Vec::new();
+    // Team → its cycles in order of first appearance (hashed: linear in the objectives).
+    let mut seen_team_cycles: HashSet<(&str, &str)> = HashSet::new();
+    let mut team_cycles: HashMap<&str, Vec<&str>> = HashMap::new();
     for o in &doc.objectives {
         if let Some(t) = &o.team {
-            let key = (t.as_str(), o.cycle.as_str());
-            if !team_cycles.contains(&key) {
-                team_cycles.push(key);
+            if seen_team_cycles.insert((t.as_str(), o.cycle.as_str())) {
+                team_cycles
+                    .entry(t.as_str())
+                    .or_default()
+                    .push(o.cycle.as_str());
             }
         }
     }
     for (j, p) in doc.people.iter().enumerate() {
         let Some(team) = &p.team else { continue };
-        for (t, cycle) in &team_cycles {
-            if *t == team.as_str() && !owned.contains_key(&(p.id.as_str(), *cycle)) {
+        let cycles = team_cycles
+            .get(team.as_str())
+            .map_or(&[][..], Vec::as_slice);
+        for cycle in cycles {
+            if !owned.contains_key(&(p.id.as_str(), *cycle)) {
                 out.push(
                     code::PERSON_WITHOUT_OBJECTIVES,
                     vec![p.id.0.clone()],
