@@ -103,6 +103,13 @@ impl Document {
     /// ```
     #[allow(clippy::should_implement_trait)]
     pub fn from_str(text: &str, format: Format) -> Result<Document, LoadError> {
+        // Parse fast, diagnose slow: JSON is read by a direct typed deserializer first; only
+        // when it gives up is the text parsed into a spanned tree to find every problem.
+        if format == Format::Json {
+            if let Some(doc) = crate::fastload::from_json(text) {
+                return Ok(doc);
+            }
+        }
         let tree = parse_tree(text, format)?;
         read_document(&tree)
     }

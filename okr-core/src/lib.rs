@@ -68,6 +68,7 @@ mod convert;
 mod document;
 mod error;
 mod export;
+mod fastload;
 mod generate;
 mod graph;
 pub mod html;

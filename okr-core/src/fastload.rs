@@ -1,0 +1,1097 @@
+//! The fast path of loading JSON: a direct typed deserializer ("parse fast, diagnose
+//! slow").
+//!
+//! Hand-written serde visitors read the text straight into the model with serde_json, with
+//! no intermediate tree. They accept only documents that the spanned reader of
+//! `document.rs` accepts, and build the same values; on anything else (a syntax error, an
+//! unknown or duplicate key, a wrong type, an empty id, …) they give up without a message,
+//! and the caller parses again with the spanned reader, which finds and locates every
+//! problem. The happy path thus costs about what serde_json itself costs.
+//!
+//! The rules mirrored from the spanned reader: ids are non-empty strings or integers
+//! (written as their decimal text); numbers accept integers; optional fields and lists
+//! accept `null` (absent); required fields do not; a key result's fields depend on its
+//! `kind` (checked once the whole mapping is read, since `kind` may come last); a check-in
+//! value may be a boolean only on a `binary` key result; dates are `YYYY-MM-DD`; `extra`
+//! holds any JSON but duplicate keys, and integers beyond `i64` become floats there, as in
+//! the YAML 1.2 reader that the spanned path uses for JSON.
+
+use crate::convert::parse_date;
+use crate::model::*;
+use chrono::NaiveDate;
+use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::fmt;
+use std::marker::PhantomData;
+
+/// Reads a JSON document, or `None` when the spanned reader must have the last word.
+pub(crate) fn from_json(text: &str) -> Option<Document> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if has_negative_zero_integer(text) {
+        return None;
+    }
+    let mut de = serde_json::Deserializer::from_str(text);
+    let doc = DocumentF::deserialize(&mut de).ok()?;
+    de.end().ok()?;
+    Some(doc.0)
+}
+
+/// Whether `-0` may occur as a whole integer (serde_json reads it as the integer 0, the
+/// spanned reader as the float −0.0; such rare documents take the spanned path): a `-0`
+/// after `:`, `[` or `,` and before neither a digit, `.` nor an exponent. Dates and ids
+/// (`2021-07-01`, `team-0-kr1`) do not match; a string that looks like `": -0,"` merely
+/// sends the document to the spanned path.
+fn has_negative_zero_integer(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    text.match_indices("-0").any(|(i, _)| {
+        let whole = !matches!(bytes.get(i + 2), Some(b'0'..=b'9' | b'.' | b'e' | b'E'));
+        let value_start = bytes
+            .get(..i)
+            .and_then(|before| before.iter().rev().find(|b| !b.is_ascii_whitespace()))
+            .is_some_and(|b| matches!(b, b':' | b'[' | b','));
+        whole && value_start
+    })
+}
+
+fn fail<E: de::Error>() -> E {
+    E::custom("rejected by the fast path")
+}
+
+macro_rules! expecting {
+    () => {
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a valid value")
+        }
+    };
+}
+
+// ---------------------------------------------------------------- scalars
+
+/// A non-empty id: a string, or an integer written as its decimal text.
+struct Id(String);
+
+impl<'de> Deserialize<'de> for Id {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Id, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = Id;
+            expecting!();
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Id, E> {
+                if v.is_empty() {
+                    Err(fail())
+                } else {
+                    Ok(Id(v.to_owned()))
+                }
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<Id, E> {
+                if v.is_empty() {
+                    Err(fail())
+                } else {
+                    Ok(Id(v))
+                }
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Id, E> {
+                Ok(Id(v.to_string()))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Id, E> {
+                if i64::try_from(v).is_ok() {
+                    Ok(Id(v.to_string()))
+                } else {
+                    Err(fail())
+                }
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// A number; integers are accepted.
+struct Num(f64);
+
+impl<'de> Deserialize<'de> for Num {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Num, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = Num;
+            expecting!();
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Num, E> {
+                Ok(Num(v as f64))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Num, E> {
+                Ok(Num(v as f64))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Num, E> {
+                Ok(Num(v))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// The integer 1 (the only version).
+struct One;
+
+impl<'de> Deserialize<'de> for One {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<One, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = One;
+            expecting!();
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<One, E> {
+                if v == 1 {
+                    Ok(One)
+                } else {
+                    Err(fail())
+                }
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<One, E> {
+                self.visit_i64(i64::try_from(v).unwrap_or(0))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// A string.
+struct Str(String);
+
+impl<'de> Deserialize<'de> for Str {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Str, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = Str;
+            expecting!();
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Str, E> {
+                Ok(Str(v.to_owned()))
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<Str, E> {
+                Ok(Str(v))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// A date `YYYY-MM-DD`.
+struct Date(NaiveDate);
+
+impl<'de> Deserialize<'de> for Date {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Date, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = Date;
+            expecting!();
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Date, E> {
+                parse_date(v).map(Date).ok_or_else(fail)
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// A boolean.
+struct Bool(bool);
+
+impl<'de> Deserialize<'de> for Bool {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Bool, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = Bool;
+            expecting!();
+            fn visit_bool<E: de::Error>(self, v: bool) -> Result<Bool, E> {
+                Ok(Bool(v))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// A check-in value: a number, or a boolean (allowed on binary key results only, checked
+/// by the key result).
+struct Val(Value);
+
+impl<'de> Deserialize<'de> for Val {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Val, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = Val;
+            expecting!();
+            fn visit_bool<E: de::Error>(self, v: bool) -> Result<Val, E> {
+                Ok(Val(Value::Bool(v)))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Val, E> {
+                Ok(Val(Value::Number(v as f64)))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Val, E> {
+                Ok(Val(Value::Number(v as f64)))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Val, E> {
+                Ok(Val(Value::Number(v)))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// One of a fixed set of names.
+struct Choice<T: 'static>(T);
+
+trait Choices: Sized + Copy + 'static {
+    const OPTIONS: &'static [(&'static str, Self)];
+}
+
+impl Choices for RollupMode {
+    const OPTIONS: &'static [(&'static str, Self)] = &[
+        ("auto", RollupMode::Auto),
+        ("key_results", RollupMode::KeyResults),
+        ("children", RollupMode::Children),
+        ("blend", RollupMode::Blend),
+        ("manual", RollupMode::Manual),
+    ];
+}
+
+impl Choices for Commitment {
+    const OPTIONS: &'static [(&'static str, Self)] = &[
+        ("aspirational", Commitment::Aspirational),
+        ("committed", Commitment::Committed),
+    ];
+}
+
+impl Choices for Direction {
+    const OPTIONS: &'static [(&'static str, Self)] = &[
+        ("at_least", Direction::AtLeast),
+        ("at_most", Direction::AtMost),
+    ];
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Metric,
+    Threshold,
+    Binary,
+    Milestones,
+    Baseline,
+}
+
+impl Choices for Kind {
+    const OPTIONS: &'static [(&'static str, Self)] = &[
+        ("metric", Kind::Metric),
+        ("threshold", Kind::Threshold),
+        ("binary", Kind::Binary),
+        ("milestones", Kind::Milestones),
+        ("baseline", Kind::Baseline),
+    ];
+}
+
+impl<'de, T: Choices> Deserialize<'de> for Choice<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Choice<T>, D::Error> {
+        struct V<T>(PhantomData<T>);
+        impl<T: Choices> Visitor<'_> for V<T> {
+            type Value = Choice<T>;
+            expecting!();
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Choice<T>, E> {
+                T::OPTIONS
+                    .iter()
+                    .find(|(n, _)| *n == v)
+                    .map(|(_, x)| Choice(*x))
+                    .ok_or_else(fail)
+            }
+        }
+        d.deserialize_any(V(PhantomData))
+    }
+}
+
+// ---------------------------------------------------------------- wrappers
+
+/// An optional value: `null` is absent.
+struct Opt<T>(Option<T>);
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Opt<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Opt<T>, D::Error> {
+        Option::<T>::deserialize(d).map(Opt)
+    }
+}
+
+/// A list (`null` only where the caller wraps it in [`Opt`]).
+struct List<T>(Vec<T>);
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for List<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<List<T>, D::Error> {
+        struct V<T>(PhantomData<T>);
+        impl<'de, T: Deserialize<'de>> Visitor<'de> for V<T> {
+            type Value = List<T>;
+            expecting!();
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<List<T>, A::Error> {
+                let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(4096));
+                while let Some(x) = seq.next_element::<T>()? {
+                    out.push(x);
+                }
+                Ok(List(out))
+            }
+        }
+        d.deserialize_seq(V(PhantomData))
+    }
+}
+
+/// An optional list: absent or `null` give an empty list.
+fn opt_list<T>(x: Option<Opt<List<T>>>) -> Vec<T> {
+    x.and_then(|o| o.0).map(|l| l.0).unwrap_or_default()
+}
+
+fn ids<T: From<String>>(x: Option<Opt<List<Id>>>) -> Vec<T> {
+    opt_list(x).into_iter().map(|i| T::from(i.0)).collect()
+}
+
+fn opt<T>(x: Option<Opt<T>>) -> Option<T> {
+    x.and_then(|o| o.0)
+}
+
+/// Free-form `extra`: any JSON but duplicate keys; integers beyond `i64` as floats.
+struct ExtraF(Extra);
+
+impl<'de> Deserialize<'de> for ExtraF {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<ExtraF, D::Error> {
+        match FreeValue::deserialize(d)?.0 {
+            serde_json::Value::Object(map) => Ok(ExtraF(map)),
+            _ => Err(fail()),
+        }
+    }
+}
+
+struct FreeValue(serde_json::Value);
+
+impl<'de> Deserialize<'de> for FreeValue {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<FreeValue, D::Error> {
+        use serde_json::Value as J;
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = FreeValue;
+            expecting!();
+            fn visit_unit<E: de::Error>(self) -> Result<FreeValue, E> {
+                Ok(FreeValue(J::Null))
+            }
+            fn visit_bool<E: de::Error>(self, v: bool) -> Result<FreeValue, E> {
+                Ok(FreeValue(J::Bool(v)))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<FreeValue, E> {
+                Ok(FreeValue(J::from(v)))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<FreeValue, E> {
+                match i64::try_from(v) {
+                    Ok(i) => Ok(FreeValue(J::from(i))),
+                    Err(_) => self.visit_f64(v as f64),
+                }
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<FreeValue, E> {
+                serde_json::Number::from_f64(v)
+                    .map(|n| FreeValue(J::Number(n)))
+                    .ok_or_else(fail)
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<FreeValue, E> {
+                Ok(FreeValue(J::String(v.to_owned())))
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<FreeValue, E> {
+                Ok(FreeValue(J::String(v)))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<FreeValue, A::Error> {
+                let mut out = Vec::new();
+                while let Some(x) = seq.next_element::<FreeValue>()? {
+                    out.push(x.0);
+                }
+                Ok(FreeValue(J::Array(out)))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<FreeValue, A::Error> {
+                let mut out = serde_json::Map::new();
+                while let Some(k) = map.next_key::<String>()? {
+                    if out.contains_key(&k) {
+                        return Err(fail());
+                    }
+                    let v = map.next_value::<FreeValue>()?;
+                    out.insert(k, v.0);
+                }
+                Ok(FreeValue(J::Object(out)))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// A plan: dates to numbers, no date twice.
+struct PlanF(BTreeMap<NaiveDate, f64>);
+
+impl<'de> Deserialize<'de> for PlanF {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<PlanF, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = PlanF;
+            expecting!();
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<PlanF, A::Error> {
+                let mut plan = BTreeMap::new();
+                while let Some(k) = map.next_key::<Date>()? {
+                    let v = map.next_value::<Num>()?;
+                    if plan.insert(k.0, v.0).is_some() {
+                        return Err(fail());
+                    }
+                }
+                Ok(PlanF(plan))
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+// ---------------------------------------------------------------- records
+
+/// The index of a known key; unknown keys fail.
+struct Key(&'static [&'static str]);
+
+impl<'de> DeserializeSeed<'de> for Key {
+    type Value = usize;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<usize, D::Error> {
+        d.deserialize_str(self)
+    }
+}
+
+impl Visitor<'_> for Key {
+    type Value = usize;
+    expecting!();
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<usize, E> {
+        self.0.iter().position(|k| *k == v).ok_or_else(fail)
+    }
+}
+
+/// Reads the keys of a record: each known, none twice.
+struct Fields<'a, A> {
+    map: A,
+    known: &'static [&'static str],
+    seen: u64,
+    _p: PhantomData<&'a ()>,
+}
+
+impl<'de, A: MapAccess<'de>> Fields<'_, A> {
+    fn new(map: A, known: &'static [&'static str]) -> Self {
+        Fields {
+            map,
+            known,
+            seen: 0,
+            _p: PhantomData,
+        }
+    }
+
+    fn next(&mut self) -> Result<Option<usize>, A::Error> {
+        let Some(i) = self.map.next_key_seed(Key(self.known))? else {
+            return Ok(None);
+        };
+        let bit = 1u64 << (i % 64);
+        if self.seen & bit != 0 {
+            return Err(fail());
+        }
+        self.seen |= bit;
+        Ok(Some(i))
+    }
+
+    fn value<T: Deserialize<'de>>(&mut self) -> Result<Option<T>, A::Error> {
+        self.map.next_value::<T>().map(Some)
+    }
+}
+
+fn req<T, E: de::Error>(x: Option<T>) -> Result<T, E> {
+    x.ok_or_else(fail)
+}
+
+macro_rules! record {
+    ($name:ident, $out:ty, $keys:expr, |$f:ident| $body:block) => {
+        struct $name($out);
+        impl<'de> Deserialize<'de> for $name {
+            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<$name, D::Error> {
+                struct V;
+                impl<'de> Visitor<'de> for V {
+                    type Value = $name;
+                    expecting!();
+                    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<$name, A::Error> {
+                        let mut $f = Fields::new(map, $keys);
+                        $body.map($name)
+                    }
+                }
+                d.deserialize_map(V)
+            }
+        }
+    };
+}
+
+record!(
+    DocumentF,
+    Document,
+    &[
+        "version",
+        "cycles",
+        "levels",
+        "teams",
+        "people",
+        "themes",
+        "initiatives",
+        "objectives",
+        "extra",
+    ],
+    |f| {
+        let (mut version, mut cycles, mut levels, mut teams, mut people) =
+            (None, None, None, None, None);
+        let (mut themes, mut initiatives, mut objectives, mut extra) = (None, None, None, None);
+        while let Some(k) = f.next()? {
+            match k {
+                0 => version = f.value::<One>()?,
+                1 => cycles = f.value::<Opt<List<CycleF>>>()?,
+                2 => levels = f.value::<Opt<List<Str>>>()?,
+                3 => teams = f.value::<Opt<List<TeamF>>>()?,
+                4 => people = f.value::<Opt<List<PersonF>>>()?,
+                5 => themes = f.value::<Opt<List<ThemeF>>>()?,
+                6 => initiatives = f.value::<Opt<List<InitiativeF>>>()?,
+                7 => objectives = f.value::<List<ObjectiveF>>()?,
+                _ => extra = f.value::<Opt<ExtraF>>()?,
+            }
+        }
+        req::<_, A::Error>(version)?;
+        let levels = opt(levels).map(|l| l.0.into_iter().map(|s| s.0).collect::<Vec<String>>());
+        if levels
+            .as_ref()
+            .is_some_and(|l| l.iter().any(String::is_empty))
+        {
+            return Err(fail());
+        }
+        Ok(Document {
+            version: 1,
+            cycles: opt_list(cycles).into_iter().map(|x| x.0).collect(),
+            levels,
+            teams: opt_list(teams).into_iter().map(|x| x.0).collect(),
+            people: opt_list(people).into_iter().map(|x| x.0).collect(),
+            themes: opt_list(themes).into_iter().map(|x| x.0).collect(),
+            initiatives: opt_list(initiatives).into_iter().map(|x| x.0).collect(),
+            objectives: req::<_, A::Error>(objectives)?
+                .0
+                .into_iter()
+                .map(|x| x.0)
+                .collect(),
+            extra: opt(extra).map(|e| e.0).unwrap_or_default(),
+        })
+    }
+);
+
+record!(
+    CycleF,
+    Cycle,
+    &["id", "start", "end", "name", "extra"],
+    |f| {
+        let (mut id, mut start, mut end, mut name, mut extra) = (None, None, None, None, None);
+        while let Some(k) = f.next()? {
+            match k {
+                0 => id = f.value::<Id>()?,
+                1 => start = f.value::<Date>()?,
+                2 => end = f.value::<Date>()?,
+                3 => name = f.value::<Opt<Str>>()?,
+                _ => extra = f.value::<Opt<ExtraF>>()?,
+            }
+        }
+        Ok(Cycle {
+            id: CycleId(req::<_, A::Error>(id)?.0),
+            start: req::<_, A::Error>(start)?.0,
+            end: req::<_, A::Error>(end)?.0,
+            name: opt(name).map(|s| s.0),
+            extra: opt(extra).map(|e| e.0).unwrap_or_default(),
+        })
+    }
+);
+
+record!(TeamF, Team, &["id", "name", "parent", "extra"], |f| {
+    let (mut id, mut name, mut parent, mut extra) = (None, None, None, None);
+    while let Some(k) = f.next()? {
+        match k {
+            0 => id = f.value::<Id>()?,
+            1 => name = f.value::<Opt<Str>>()?,
+            2 => parent = f.value::<Opt<Id>>()?,
+            _ => extra = f.value::<Opt<ExtraF>>()?,
+        }
+    }
+    Ok(Team {
+        id: TeamId(req::<_, A::Error>(id)?.0),
+        name: opt(name).map(|s| s.0),
+        parent: opt(parent).map(|s| TeamId(s.0)),
+        extra: opt(extra).map(|e| e.0).unwrap_or_default(),
+    })
+});
+
+record!(
+    PersonF,
+    Person,
+    &["id", "name", "team", "capacity_hours", "extra"],
+    |f| {
+        let (mut id, mut name, mut team, mut capacity, mut extra) = (None, None, None, None, None);
+        while let Some(k) = f.next()? {
+            match k {
+                0 => id = f.value::<Id>()?,
+                1 => name = f.value::<Opt<Str>>()?,
+                2 => team = f.value::<Opt<Id>>()?,
+                3 => capacity = f.value::<Opt<Num>>()?,
+                _ => extra = f.value::<Opt<ExtraF>>()?,
+            }
+        }
+        Ok(Person {
+            id: PersonId(req::<_, A::Error>(id)?.0),
+            name: opt(name).map(|s| s.0),
+            team: opt(team).map(|s| TeamId(s.0)),
+            capacity_hours: opt(capacity).map(|n| n.0),
+            extra: opt(extra).map(|e| e.0).unwrap_or_default(),
+        })
+    }
+);
+
+record!(ThemeF, Theme, &["id", "title", "extra"], |f| {
+    let (mut id, mut title, mut extra) = (None, None, None);
+    while let Some(k) = f.next()? {
+        match k {
+            0 => id = f.value::<Id>()?,
+            1 => title = f.value::<Str>()?,
+            _ => extra = f.value::<Opt<ExtraF>>()?,
+        }
+    }
+    Ok(Theme {
+        id: ThemeId(req::<_, A::Error>(id)?.0),
+        title: req::<_, A::Error>(title)?.0,
+        extra: opt(extra).map(|e| e.0).unwrap_or_default(),
+    })
+});
+
+record!(
+    InitiativeF,
+    Initiative,
+    &["id", "title", "team", "extra"],
+    |f| {
+        let (mut id, mut title, mut team, mut extra) = (None, None, None, None);
+        while let Some(k) = f.next()? {
+            match k {
+                0 => id = f.value::<Id>()?,
+                1 => title = f.value::<Str>()?,
+                2 => team = f.value::<Opt<Id>>()?,
+                _ => extra = f.value::<Opt<ExtraF>>()?,
+            }
+        }
+        Ok(Initiative {
+            id: InitiativeId(req::<_, A::Error>(id)?.0),
+            title: req::<_, A::Error>(title)?.0,
+            team: opt(team).map(|s| TeamId(s.0)),
+            extra: opt(extra).map(|e| e.0).unwrap_or_default(),
+        })
+    }
+);
+
+record!(
+    ObjectiveF,
+    Objective,
+    &[
+        "id",
+        "title",
+        "cycle",
+        "level",
+        "owners",
+        "team",
+        "themes",
+        "initiatives",
+        "aligns_to",
+        "rollup",
+        "blend",
+        "overrides",
+        "effort_hours",
+        "commitment",
+        "key_results",
+        "extra",
+    ],
+    |f| {
+        let (mut id, mut title, mut cycle, mut level, mut owners, mut team) =
+            (None, None, None, None, None, None);
+        let (mut themes, mut initiatives, mut aligns_to, mut rollup, mut blend) =
+            (None, None, None, None, None);
+        let (mut overrides, mut effort, mut commitment, mut key_results, mut extra) =
+            (None, None, None, None, None);
+        while let Some(k) = f.next()? {
+            match k {
+                0 => id = f.value::<Id>()?,
+                1 => title = f.value::<Str>()?,
+                2 => cycle = f.value::<Id>()?,
+                3 => level = f.value::<Str>()?,
+                4 => owners = f.value::<Opt<List<Id>>>()?,
+                5 => team = f.value::<Opt<Id>>()?,
+                6 => themes = f.value::<Opt<List<Id>>>()?,
+                7 => initiatives = f.value::<Opt<List<Id>>>()?,
+                8 => aligns_to = f.value::<Opt<List<LinkF>>>()?,
+                9 => rollup = f.value::<Opt<Choice<RollupMode>>>()?,
+                10 => blend = f.value::<Opt<Num>>()?,
+                11 => overrides = f.value::<Opt<List<OverrideF>>>()?,
+                12 => effort = f.value::<Opt<Num>>()?,
+                13 => commitment = f.value::<Opt<Choice<Commitment>>>()?,
+                14 => key_results = f.value::<List<KeyResultF>>()?,
+                _ => extra = f.value::<Opt<ExtraF>>()?,
+            }
+        }
+        Ok(Objective {
+            id: ObjectiveId(req::<_, A::Error>(id)?.0),
+            title: req::<_, A::Error>(title)?.0,
+            cycle: CycleId(req::<_, A::Error>(cycle)?.0),
+            level: req::<_, A::Error>(level)?.0,
+            owners: ids(owners),
+            team: opt(team).map(|s| TeamId(s.0)),
+            themes: ids(themes),
+            initiatives: ids(initiatives),
+            aligns_to: opt_list(aligns_to).into_iter().map(|x| x.0).collect(),
+            rollup: opt(rollup).map(|c| c.0),
+            blend: opt(blend).map(|n| n.0),
+            overrides: opt_list(overrides).into_iter().map(|x| x.0).collect(),
+            effort_hours: opt(effort).map(|n| n.0),
+            commitment: opt(commitment).map(|c| c.0).unwrap_or_default(),
+            key_results: req::<_, A::Error>(key_results)?
+                .0
+                .into_iter()
+                .map(|x| x.0)
+                .collect(),
+            extra: opt(extra).map(|e| e.0).unwrap_or_default(),
+        })
+    }
+);
+
+/// A link: a bare parent id, or a mapping.
+struct LinkF(Link);
+
+impl<'de> Deserialize<'de> for LinkF {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<LinkF, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = LinkF;
+            expecting!();
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<LinkF, E> {
+                if v.is_empty() {
+                    return Err(fail());
+                }
+                Ok(LinkF(Link::to(v)))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<LinkF, E> {
+                Ok(LinkF(Link::to(v.to_string())))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<LinkF, E> {
+                if i64::try_from(v).is_ok() {
+                    Ok(LinkF(Link::to(v.to_string())))
+                } else {
+                    Err(fail())
+                }
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<LinkF, A::Error> {
+                let mut f = Fields::new(map, &["objective", "weight", "contributes", "extra"]);
+                let (mut objective, mut weight, mut contributes, mut extra) =
+                    (None, None, None, None);
+                while let Some(k) = f.next()? {
+                    match k {
+                        0 => objective = f.value::<Id>()?,
+                        1 => weight = f.value::<Opt<Num>>()?,
+                        2 => contributes = f.value::<Opt<Bool>>()?,
+                        _ => extra = f.value::<Opt<ExtraF>>()?,
+                    }
+                }
+                Ok(LinkF(Link {
+                    objective: ObjectiveId(req::<_, A::Error>(objective)?.0),
+                    weight: opt(weight).map_or(1.0, |n| n.0),
+                    contributes: opt(contributes).is_none_or(|b| b.0),
+                    extra: opt(extra).map(|e| e.0).unwrap_or_default(),
+                }))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+record!(
+    OverrideF,
+    Override,
+    &["score", "date", "reason", "extra"],
+    |f| {
+        let (mut score, mut date, mut reason, mut extra) = (None, None, None, None);
+        while let Some(k) = f.next()? {
+            match k {
+                0 => score = f.value::<Num>()?,
+                1 => date = f.value::<Date>()?,
+                2 => reason = f.value::<Opt<Str>>()?,
+                _ => extra = f.value::<Opt<ExtraF>>()?,
+            }
+        }
+        Ok(Override {
+            score: req::<_, A::Error>(score)?.0,
+            date: req::<_, A::Error>(date)?.0,
+            reason: opt(reason).map(|s| s.0),
+            extra: opt(extra).map(|e| e.0).unwrap_or_default(),
+        })
+    }
+);
+
+record!(
+    CheckInF,
+    CheckIn,
+    &["date", "value", "confidence", "note", "extra"],
+    |f| {
+        let (mut date, mut value, mut confidence, mut note, mut extra) =
+            (None, None, None, None, None);
+        while let Some(k) = f.next()? {
+            match k {
+                0 => date = f.value::<Date>()?,
+                1 => value = f.value::<Val>()?,
+                2 => confidence = f.value::<Opt<Num>>()?,
+                3 => note = f.value::<Opt<Str>>()?,
+                _ => extra = f.value::<Opt<ExtraF>>()?,
+            }
+        }
+        Ok(CheckIn {
+            date: req::<_, A::Error>(date)?.0,
+            value: req::<_, A::Error>(value)?.0,
+            confidence: opt(confidence).map(|n| n.0),
+            note: opt(note).map(|s| s.0),
+            extra: opt(extra).map(|e| e.0).unwrap_or_default(),
+        })
+    }
+);
+
+record!(
+    MilestoneF,
+    Milestone,
+    &["title", "weight", "due", "done", "extra"],
+    |f| {
+        let (mut title, mut weight, mut due, mut done, mut extra) = (None, None, None, None, None);
+        while let Some(k) = f.next()? {
+            match k {
+                0 => title = f.value::<Str>()?,
+                1 => weight = f.value::<Opt<Num>>()?,
+                2 => due = f.value::<Opt<Date>>()?,
+                3 => done = f.value::<Opt<Date>>()?,
+                _ => extra = f.value::<Opt<ExtraF>>()?,
+            }
+        }
+        Ok(Milestone {
+            title: req::<_, A::Error>(title)?.0,
+            weight: opt(weight).map_or(1.0, |n| n.0),
+            due: opt(due).map(|d| d.0),
+            done: opt(done).map(|d| d.0),
+            extra: opt(extra).map(|e| e.0).unwrap_or_default(),
+        })
+    }
+);
+
+/// Keys of a key result: the common ones, then the kind-specific ones (index ≥ 10).
+const KR_KEYS: &[&str] = &[
+    "id",
+    "title",
+    "kind",
+    "weight",
+    "owners",
+    "initiatives",
+    "due",
+    "plan",
+    "check_ins",
+    "extra",
+    "start",
+    "target",
+    "unit",
+    "threshold",
+    "direction",
+    "milestones",
+];
+
+/// The kind-specific keys (bits by index into [`KR_KEYS`]) each kind allows.
+fn kind_keys(kind: Kind) -> u64 {
+    let bits = |ks: &[usize]| ks.iter().fold(0u64, |acc, k| acc | (1 << k));
+    match kind {
+        Kind::Metric => bits(&[10, 11, 12]),
+        Kind::Threshold => bits(&[12, 13, 14]),
+        Kind::Binary => 0,
+        Kind::Milestones => bits(&[15]),
+        Kind::Baseline => bits(&[12]),
+    }
+}
+
+record!(KeyResultF, KeyResult, KR_KEYS, |f| {
+    let (mut id, mut title, mut kind, mut weight, mut owners, mut initiatives) =
+        (None, None, None, None, None, None);
+    let (mut due, mut plan, mut check_ins, mut extra) = (None, None, None, None);
+    let (mut start, mut target, mut unit, mut threshold, mut direction, mut milestones) =
+        (None, None, None, None, None, None);
+    while let Some(k) = f.next()? {
+        match k {
+            0 => id = f.value::<Id>()?,
+            1 => title = f.value::<Str>()?,
+            2 => kind = f.value::<Choice<Kind>>()?,
+            3 => weight = f.value::<Opt<Num>>()?,
+            4 => owners = f.value::<Opt<List<Id>>>()?,
+            5 => initiatives = f.value::<Opt<List<Id>>>()?,
+            6 => due = f.value::<Opt<Date>>()?,
+            7 => plan = f.value::<Opt<PlanF>>()?,
+            8 => check_ins = f.value::<Opt<List<CheckInF>>>()?,
+            9 => extra = f.value::<Opt<ExtraF>>()?,
+            10 => start = f.value::<Num>()?,
+            11 => target = f.value::<Num>()?,
+            12 => unit = f.value::<Opt<Str>>()?,
+            13 => threshold = f.value::<Num>()?,
+            14 => direction = f.value::<Choice<Direction>>()?,
+            _ => milestones = f.value::<List<MilestoneF>>()?,
+        }
+    }
+    let kind_tag = req::<_, A::Error>(kind)?.0;
+    let specific = f.seen & !((1u64 << 10) - 1);
+    if specific & !kind_keys(kind_tag) != 0 {
+        return Err(fail());
+    }
+    let check_ins: Vec<CheckIn> = opt_list(check_ins).into_iter().map(|x| x.0).collect();
+    if kind_tag != Kind::Binary && check_ins.iter().any(|c| matches!(c.value, Value::Bool(_))) {
+        return Err(fail());
+    }
+    let unit = opt(unit).map(|s| s.0);
+    let kind = match kind_tag {
+        Kind::Metric => KrKind::Metric {
+            start: req::<_, A::Error>(start)?.0,
+            target: req::<_, A::Error>(target)?.0,
+            unit,
+        },
+        Kind::Threshold => KrKind::Threshold {
+            threshold: req::<_, A::Error>(threshold)?.0,
+            direction: req::<_, A::Error>(direction)?.0,
+            unit,
+        },
+        Kind::Binary => KrKind::Binary,
+        Kind::Milestones => KrKind::Milestones {
+            milestones: req::<_, A::Error>(milestones)?
+                .0
+                .into_iter()
+                .map(|m| m.0)
+                .collect(),
+        },
+        Kind::Baseline => KrKind::Baseline { unit },
+    };
+    Ok(KeyResult {
+        id: KeyResultId(req::<_, A::Error>(id)?.0),
+        title: req::<_, A::Error>(title)?.0,
+        kind,
+        weight: opt(weight).map_or(1.0, |n| n.0),
+        owners: ids(owners),
+        initiatives: ids(initiatives),
+        due: opt(due).map(|d| d.0),
+        plan: opt(plan).map(|p| p.0).unwrap_or_default(),
+        check_ins,
+        extra: opt(extra).map(|e| e.0).unwrap_or_default(),
+    })
+});
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::panic)]
+mod tests {
+    use super::*;
+    use crate::document::{parse_tree, read_document};
+    use crate::Format;
+
+    fn slow(text: &str) -> Result<Document, crate::LoadError> {
+        read_document(&parse_tree(text, Format::Json)?)
+    }
+
+    /// The fast path accepts only what the spanned reader accepts, with the same result.
+    fn agrees(text: &str) -> bool {
+        match from_json(text) {
+            Some(doc) => {
+                assert_eq!(slow(text).as_ref().ok(), Some(&doc), "{text}");
+                true
+            }
+            None => false,
+        }
+    }
+
+    fn wrap(objective: &str) -> String {
+        format!(
+            r#"{{"version": 1, "cycles": [{{"id": "c", "start": "2021-07-01", "end": "2021-12-31"}}],
+               "objectives": [{objective}]}}"#
+        )
+    }
+
+    #[test]
+    fn same_documents_as_the_spanned_reader() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let mut files = vec![root.join("examples/engineering-2021-h2.json")];
+        let mut stack = vec![root.join("tests/fixtures")];
+        while let Some(dir) = stack.pop() {
+            for e in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+                let p = e.path();
+                if p.is_dir() {
+                    stack.push(p);
+                } else if p.extension().is_some_and(|x| x == "json") {
+                    files.push(p);
+                }
+            }
+        }
+        for f in &files {
+            let text = std::fs::read_to_string(f).unwrap();
+            let fast = from_json(&text);
+            // Anything the spanned reader loads as a document, the fast path loads too
+            // (fixtures that are not documents are rejected by both).
+            if let Ok(doc) = slow(&text) {
+                assert_eq!(fast.as_ref(), Some(&doc), "{}", f.display());
+            } else {
+                assert!(fast.is_none(), "{}", f.display());
+            }
+        }
+        let generated = crate::generate(300, 3).to_text(Format::Json).unwrap();
+        assert!(agrees(&generated));
+    }
+
+    #[test]
+    fn accepted_edge_cases_read_the_same() {
+        for o in [
+            r#"{"id": 42, "title": "t", "cycle": "c", "level": "team", "key_results": [], "owners": [7], "aligns_to": [9, "x", {"objective": 3, "weight": null, "contributes": null}]}"#,
+            r#"{"id": "o", "title": "t", "cycle": "c", "level": "team", "key_results": [], "owners": null, "team": null, "rollup": null, "commitment": null, "extra": null}"#,
+            r#"{"id": "o", "title": "t", "cycle": "c", "level": "team", "extra": {"a": [1, -0.0, 1.5e3, 18446744073709551615, null, true, {"b": "\ud83d\ude80"}]}, "key_results": [
+                {"id": "k", "title": "t", "kind": "binary", "check_ins": [{"date": "2021-08-01", "value": true}, {"date": "2021-08-02", "value": 0}]},
+                {"id": "m", "kind": "metric", "title": "t", "start": -0.0, "target": 10, "unit": null, "plan": {"2021-09-30": 5}, "weight": 2},
+                {"id": "n", "title": "t", "kind": "milestones", "milestones": [{"title": "a", "weight": null, "due": null}]},
+                {"title": "t", "id": "p", "threshold": 3, "direction": "at_most", "kind": "threshold"}]}"#,
+        ] {
+            assert!(agrees(&wrap(o)), "{o}");
+        }
+        assert!(agrees(
+            "\u{feff}{\"version\": 1, \"objectives\": []}"
+                .replace("\\u{feff}", "\u{feff}")
+                .as_str()
+        ));
+    }
+
+    #[test]
+    fn everything_else_goes_to_the_spanned_reader() {
+        for o in [
+            r#"{"id": "", "title": "t", "cycle": "c", "level": "team", "key_results": []}"#,
+            r#"{"id": "o", "title": 5, "cycle": "c", "level": "team", "key_results": []}"#,
+            r#"{"id": "o", "title": "t", "cycle": "c", "level": "team", "key_results": [], "wieght": 1}"#,
+            r#"{"id": "o", "title": "t", "title": "u", "cycle": "c", "level": "team", "key_results": []}"#,
+            r#"{"id": "o", "title": "t", "cycle": "c", "level": "team", "key_results": null}"#,
+            r#"{"id": "o", "title": "t", "cycle": "c", "level": "team", "key_results": [], "extra": {"a": 1, "a": 2}}"#,
+            r#"{"id": "o", "title": "t", "cycle": "c", "level": "team", "key_results": [{"id": "k", "title": "t", "kind": "binary", "unit": "x"}]}"#,
+            r#"{"id": "o", "title": "t", "cycle": "c", "level": "team", "key_results": [{"id": "k", "title": "t", "kind": "metric", "start": 1, "target": 2, "check_ins": [{"date": "2021-08-01", "value": true}]}]}"#,
+            r#"{"id": "o", "title": "t", "cycle": "c", "level": "team", "key_results": [{"id": "k", "title": "t", "kind": "metric", "start": 1}]}"#,
+            r#"{"id": "o", "title": "t", "cycle": "c", "level": "team", "key_results": [{"id": "k", "title": "t", "kind": "metric", "start": 1, "target": 2, "plan": {"2021-9-30": 1}}]}"#,
+            r#"{"id": "o", "title": "t", "cycle": "c", "level": "team", "key_results": [{"id": "k", "title": "t", "kind": "metric", "start": 1, "target": 2, "plan": {"2021-09-30": 1, "2021-09-30": 2}}]}"#,
+            r#"{"id": "o", "title": "t", "cycle": "c", "level": "team", "key_results": [], "aligns_to": [1.5]}"#,
+            r#"{"id": "o", "title": "t", "cycle": "c", "level": "team", "key_results": [], "aligns_to": [null]}"#,
+        ] {
+            assert!(from_json(&wrap(o)).is_none(), "{o}");
+        }
+        for doc in [
+            r#"{"version": 2, "objectives": []}"#,
+            r#"{"version": 1.0, "objectives": []}"#,
+            r#"{"objectives": []}"#,
+            r#"{"version": 1}"#,
+            r#"{"version": 1, "objectives": [], "levels": [""]}"#,
+            r#"{"version": 1, "objectives": []} x"#,
+            r#"[1]"#,
+            r#"{"version": 1, "objectives": [], "extra": {"z": -0}}"#,
+        ] {
+            assert!(from_json(doc).is_none(), "{doc}");
+        }
+    }
+}
