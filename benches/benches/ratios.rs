@@ -3,7 +3,8 @@
 //!
 //! - `rollup/limit`: `Scorecard::recompute` (every key result and objective) against a
 //!   hand-written rollup over plain arrays given the key results' values ([`Limit`]);
-//!   goal ≤ 2 at 1M.
+//!   goal ≤ 2 at 1M. Also `objectives pass/limit`: the objectives pass of `recompute`
+//!   alone (`recompute_objectives`), on exactly the limit's inputs (informational).
 //! - `load/serde_json_value`: our typed JSON load against `serde_json::Value` parsing the same
 //!   bytes; goal ≤ 1.
 //! - `full/incremental`: `recompute` against one `check_in` on a leaf key result; goal
@@ -159,6 +160,20 @@ fn main() {
             2.0,
             true,
             "",
+        );
+
+        // The objectives pass alone, on the same inputs as the limit (informational: the
+        // full rollup above also evaluates every key result from its check-ins).
+        let objectives_pass = median(runs, || card.recompute_objectives());
+        run.time("objectives pass (recompute_objectives)", n, objectives_pass);
+        run.ratio(
+            "objectives pass/limit",
+            n,
+            objectives_pass.as_secs_f64(),
+            limit_t.as_secs_f64(),
+            2.0,
+            true,
+            " (informational: same inputs as the limit)",
         );
 
         // Incremental against full.

@@ -63,20 +63,71 @@ fn blend_factor(o: &Objective, policy: &Policy) -> f64 {
     }
 }
 
+/// What the objectives pass needs of each objective and key result, as flat arrays
+/// (struct of arrays), so that the pass over the DAG in topological order touches no
+/// document struct, string or hash map. Filled in document order by the key-result pass
+/// (sequential memory access), kept current by the updates.
+#[derive(Clone, Debug, Default)]
+struct Compiled {
+    /// The sane weight of each key result (flat index).
+    kr_weight: Vec<f64>,
+    /// Rollup mode of each objective.
+    mode: Vec<RollupMode>,
+    /// Blend factor in force of each objective.
+    blend: Vec<f64>,
+    /// The as-of date for each objective's cycle.
+    day: Vec<chrono::NaiveDate>,
+    /// The active override's score, if finite; `NaN` when none applies.
+    over: Vec<f64>,
+}
+
+impl Compiled {
+    /// Records objective `i` (its mode, blend, date and override), growing the arrays.
+    fn set(&mut self, i: usize, o: &Objective, d: chrono::NaiveDate, policy: &Policy) {
+        let over = active_override(&o.overrides, d)
+            .map(|ov| ov.score)
+            .filter(|x| x.is_finite())
+            .unwrap_or(f64::NAN);
+        let values = (o.rollup_mode(), blend_factor(o, policy), d, over);
+        if let (Some(m), Some(b), Some(day), Some(ov)) = (
+            self.mode.get_mut(i),
+            self.blend.get_mut(i),
+            self.day.get_mut(i),
+            self.over.get_mut(i),
+        ) {
+            (*m, *b, *day, *ov) = values;
+        } else {
+            self.mode.push(values.0);
+            self.blend.push(values.1);
+            self.day.push(values.2);
+            self.over.push(values.3);
+        }
+    }
+
+    fn clear(&mut self) {
+        self.kr_weight.clear();
+        self.mode.clear();
+        self.blend.clear();
+        self.day.clear();
+        self.over.clear();
+    }
+}
+
 /// The weighted sums of an objective's scored key results and of its scored contributing
 /// children, and whether it has any scored key result.
 fn gather(
     i: u32,
-    o: &Objective,
     graph: &Graph,
+    kr_weight: &[f64],
     krs: &[Row],
     objectives: &[Row],
 ) -> (Acc, Acc, bool) {
     let mut own = Acc::default();
     let range = graph.krs_of(i);
-    for (kr, row) in o.key_results.iter().zip(krs.get(range).unwrap_or(&[])) {
+    let weights = kr_weight.get(range.clone()).unwrap_or(&[]);
+    for (&w, row) in weights.iter().zip(krs.get(range).unwrap_or(&[])) {
         if row.is_scored() {
-            own.add(sane_weight(kr.weight), row);
+            own.add(w, row);
         }
     }
     let mut children = Acc::default();
@@ -91,22 +142,22 @@ fn gather(
     (own, children, any_kr)
 }
 
-/// Computes one objective from its key results' and children's rows.
+/// Computes one objective from its key results' and children's rows (flat arrays only).
 fn evaluate_objective(
     i: u32,
-    o: &Objective,
     graph: &Graph,
+    compiled: &Compiled,
     krs: &[Row],
     objectives: &[Row],
-    d: chrono::NaiveDate,
     policy: &Policy,
 ) -> Row {
     if graph.on_cycle(i) {
         return Row::UNDEFINED;
     }
-    let (own, children, any_kr) = gather(i, o, graph, krs, objectives);
+    let (own, children, any_kr) = gather(i, graph, &compiled.kr_weight, krs, objectives);
     let none = Acc::default();
-    let mode = o.rollup_mode();
+    let at = i as usize;
+    let mode = compiled.mode.get(at).copied().unwrap_or_default();
     let auto = || {
         if any_kr {
             (own, 1.0, none, 0.0)
@@ -120,7 +171,7 @@ fn evaluate_objective(
         RollupMode::Children => (children, 1.0, none, 0.0),
         RollupMode::Blend => match (own.defined(), children.defined()) {
             (true, true) => {
-                let l = blend_factor(o, policy);
+                let l = compiled.blend.get(at).copied().unwrap_or(0.5);
                 (own, l, children, 1.0 - l)
             }
             (true, false) => (own, 1.0, none, 0.0),
@@ -137,12 +188,11 @@ fn evaluate_objective(
         // stay the means over the inputs `auto` would take.
         row.score = f64::NAN;
     }
-    if let Some(ov) = active_override(&o.overrides, d) {
-        if ov.score.is_finite() {
-            row.score = policy.clamp_score(ov.score);
-            row.progress = ov.score;
-            row.forecast = row.score;
-        }
+    let ov = compiled.over.get(at).copied().unwrap_or(f64::NAN);
+    if ov.is_finite() {
+        row.score = policy.clamp_score(ov);
+        row.progress = ov;
+        row.forecast = row.score;
     }
     // Means of clamped values stay in range up to rounding: keep them exactly in range.
     for x in [&mut row.score, &mut row.forecast] {
@@ -188,6 +238,7 @@ pub struct Scorecard {
     as_of: AsOf,
     krs: Vec<Row>,
     objectives: Vec<Row>,
+    compiled: Compiled,
     /// Scratch for updates: the epoch in which each objective was last marked.
     marks: Vec<u32>,
     epoch: u32,
@@ -205,6 +256,7 @@ impl Scorecard {
             as_of,
             krs: Vec::new(),
             objectives: vec![Row::UNDEFINED; n],
+            compiled: Compiled::default(),
             marks: vec![0; n],
             epoch: 0,
         };
@@ -213,6 +265,10 @@ impl Scorecard {
     }
 
     /// Recomputes everything from the document.
+    ///
+    /// Two passes: every key result in document order (sequential over the document), which
+    /// also gathers what the objectives need into flat arrays; then every objective in
+    /// topological order over those arrays only.
     pub fn recompute(&mut self) {
         let Scorecard {
             doc,
@@ -220,26 +276,38 @@ impl Scorecard {
             policy,
             as_of,
             krs,
-            objectives,
+            compiled,
             ..
         } = self;
         krs.clear();
+        compiled.clear();
         for (i, o) in doc.objectives.iter().enumerate() {
             let cycle = cycle_of(doc, graph, i as u32);
             let d = as_of.for_cycle(cycle);
-            krs.extend(
-                o.key_results
-                    .iter()
-                    .map(|kr| evaluate_kr(kr, cycle, d, policy)),
-            );
+            compiled.set(i, o, d, policy);
+            for kr in &o.key_results {
+                krs.push(evaluate_kr(kr, cycle, d, policy));
+                compiled.kr_weight.push(sane_weight(kr.weight));
+            }
         }
+        self.recompute_objectives();
+    }
+
+    /// Recomputes every objective from the current key-result values: the objectives pass
+    /// of [`Scorecard::recompute`] alone, for benchmarks against a hand-written rollup.
+    #[doc(hidden)]
+    pub fn recompute_objectives(&mut self) {
+        let Scorecard {
+            graph,
+            policy,
+            krs,
+            objectives,
+            compiled,
+            ..
+        } = self;
         objectives.fill(Row::UNDEFINED);
         for &i in &graph.order {
-            let Some(o) = doc.objectives.get(i as usize) else {
-                continue;
-            };
-            let d = as_of.for_cycle(cycle_of(doc, graph, i));
-            let row = evaluate_objective(i, o, graph, krs, objectives, d, policy);
+            let row = evaluate_objective(i, graph, compiled, krs, objectives, policy);
             if let Some(slot) = objectives.get_mut(i as usize) {
                 *slot = row;
             }
@@ -334,7 +402,13 @@ impl Scorecard {
         let Some(o) = self.doc.objectives.get(i as usize) else {
             return (0, 0.0);
         };
-        let (own, children, any_kr) = gather(i, o, &self.graph, &self.krs, &self.objectives);
+        let (own, children, any_kr) = gather(
+            i,
+            &self.graph,
+            &self.compiled.kr_weight,
+            &self.krs,
+            &self.objectives,
+        );
         match o.rollup_mode() {
             RollupMode::Auto | RollupMode::Manual if any_kr => (own.n, own.w),
             RollupMode::Auto | RollupMode::Manual => (children.n, children.w),
@@ -414,6 +488,10 @@ impl Scorecard {
             .ok_or_else(|| UpdateError::UnknownObjective(objective.to_owned()))?;
         if let Some(o) = self.doc.objectives.get_mut(i as usize) {
             o.overrides.push(over);
+            let d = self.as_of.for_cycle(cycle_of(&self.doc, &self.graph, i));
+            if let Some(o) = self.doc.objectives.get(i as usize) {
+                self.compiled.set(i as usize, o, d, &self.policy);
+            }
         }
         Ok(self.propagate(i))
     }
@@ -458,17 +536,12 @@ impl Scorecard {
         };
         affected.sort_unstable_by_key(pos);
         for &v in &affected {
-            let Some(o) = self.doc.objectives.get(v as usize) else {
-                continue;
-            };
-            let d = self.as_of.for_cycle(cycle_of(&self.doc, &self.graph, v));
             let row = evaluate_objective(
                 v,
-                o,
                 &self.graph,
+                &self.compiled,
                 &self.krs,
                 &self.objectives,
-                d,
                 &self.policy,
             );
             if let Some(slot) = self.objectives.get_mut(v as usize) {

@@ -142,9 +142,10 @@ pub(crate) fn status(score: f64, expected: f64, policy: &Policy) -> Status {
     }
 }
 
-/// Days from `a` to `b`.
+/// Days from `a` to `b` (day numbers subtracted: no duration arithmetic).
 fn days(a: NaiveDate, b: NaiveDate) -> f64 {
-    (b - a).num_days() as f64
+    use chrono::Datelike as _;
+    f64::from(b.num_days_from_ce() - a.num_days_from_ce())
 }
 
 /// The latest check-in on or before `d` (ties: the later entry wins).
@@ -318,15 +319,21 @@ fn metric_trend(kr: &KeyResult, cycle: &Cycle, d: NaiveDate, policy: &Policy) ->
             .iter()
             .filter(move |c| c.date >= cycle.start && c.date <= last)
     };
-    let first_day = points().map(|c| c.date).next();
-    if !points().any(|c| Some(c.date) != first_day) {
-        return f64::NAN;
-    }
+    // One pass for the sums and whether the points fall on two distinct days.
     let (mut n, mut sx, mut sy) = (0.0, 0.0, 0.0);
+    let mut first_day = None;
+    let mut distinct = false;
     for c in points() {
+        match first_day {
+            None => first_day = Some(c.date),
+            Some(f) => distinct |= f != c.date,
+        }
         n += 1.0;
         sx += days(cycle.start, c.date);
         sy += metric_progress(c.value.as_f64(), *start, *target);
+    }
+    if !distinct {
+        return f64::NAN;
     }
     let (mx, my) = (sx / n, sy / n);
     let (mut sxy, mut sxx) = (0.0, 0.0);
