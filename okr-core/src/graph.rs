@@ -7,10 +7,10 @@
 //! Objectives on a cycle are left out of the order: scoring treats them as unscored.
 //! Graph indices never leave the crate.
 
+use crate::hash::HashMap;
 use crate::model::Document;
 use petgraph::algo::{kosaraju_scc, toposort};
 use petgraph::graph::{DiGraph, NodeIndex};
-use std::collections::HashMap;
 
 /// "No index".
 pub(crate) const NONE: u32 = u32::MAX;
@@ -104,7 +104,7 @@ impl Graph {
     /// Compiles the document's structure.
     pub(crate) fn build(doc: &Document) -> Graph {
         let n = doc.objectives.len();
-        let mut objective_index = HashMap::with_capacity(n);
+        let mut objective_index = HashMap::with_capacity_and_hasher(n, Default::default());
         for (i, o) in doc.objectives.iter().enumerate() {
             objective_index.entry(o.id.0.clone()).or_insert(i as u32);
         }
@@ -116,7 +116,7 @@ impl Graph {
             .map(|(i, c)| (c.id.as_str(), i as u32))
             .collect();
 
-        let mut kr_index = HashMap::new();
+        let mut kr_index = HashMap::default();
         let mut kr_start = Vec::with_capacity(n + 1);
         let mut kr_objective = Vec::new();
         let mut cycle_of = Vec::with_capacity(n);
@@ -242,7 +242,7 @@ fn cycle_path(members: &[u32], parents: &Csr) -> Vec<u32> {
     };
     let inside = |v: u32| sorted.binary_search(&v).is_ok();
     let mut path = vec![first];
-    let mut seen = std::collections::HashSet::new();
+    let mut seen = crate::hash::HashSet::default();
     seen.insert(first);
     let mut cur = first;
     loop {

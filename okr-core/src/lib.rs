@@ -71,6 +71,7 @@ mod export;
 mod fastload;
 mod generate;
 mod graph;
+mod hash;
 pub mod html;
 mod model;
 mod policy;

@@ -279,17 +279,7 @@ impl Scorecard {
             compiled,
             ..
         } = self;
-        krs.clear();
-        compiled.clear();
-        for (i, o) in doc.objectives.iter().enumerate() {
-            let cycle = cycle_of(doc, graph, i as u32);
-            let d = as_of.for_cycle(cycle);
-            compiled.set(i, o, d, policy);
-            for kr in &o.key_results {
-                krs.push(evaluate_kr(kr, cycle, d, policy));
-                compiled.kr_weight.push(sane_weight(kr.weight));
-            }
-        }
+        key_results_pass(doc, graph, policy, *as_of, krs, compiled);
         self.recompute_objectives();
     }
 
@@ -305,12 +295,19 @@ impl Scorecard {
             compiled,
             ..
         } = self;
-        objectives.fill(Row::UNDEFINED);
-        for &i in &graph.order {
-            let row = evaluate_objective(i, graph, compiled, krs, objectives, policy);
-            if let Some(slot) = objectives.get_mut(i as usize) {
-                *slot = row;
-            }
+        objectives_pass(graph, policy, krs, compiled, objectives);
+    }
+
+    /// A borrowed view of the scores.
+    pub(crate) fn view(&self) -> View<'_> {
+        View {
+            doc: &self.doc,
+            graph: &self.graph,
+            policy: &self.policy,
+            as_of: self.as_of,
+            krs: &self.krs,
+            objectives: &self.objectives,
+            kr_weight: &self.compiled.kr_weight,
         }
     }
 
@@ -395,27 +392,6 @@ impl Scorecard {
                     .collect()
             })
             .collect()
-    }
-
-    /// How many scored inputs objective `i`'s rollup mode takes, and their total weight.
-    pub(crate) fn mode_inputs(&self, i: u32) -> (usize, f64) {
-        let Some(o) = self.doc.objectives.get(i as usize) else {
-            return (0, 0.0);
-        };
-        let (own, children, any_kr) = gather(
-            i,
-            &self.graph,
-            &self.compiled.kr_weight,
-            &self.krs,
-            &self.objectives,
-        );
-        match o.rollup_mode() {
-            RollupMode::Auto | RollupMode::Manual if any_kr => (own.n, own.w),
-            RollupMode::Auto | RollupMode::Manual => (children.n, children.w),
-            RollupMode::KeyResults => (own.n, own.w),
-            RollupMode::Children => (children.n, children.w),
-            RollupMode::Blend => (own.n + children.n, own.w + children.w),
-        }
     }
 
     /// Whether objective `i` has a scored key result.
@@ -563,6 +539,124 @@ impl Scorecard {
                 .iter()
                 .zip(&self.objectives)
                 .all(|(a, b)| a.same(b))
+    }
+}
+
+/// Every key result in document order (sequential over the document), recording what the
+/// objectives pass needs in flat arrays.
+fn key_results_pass(
+    doc: &Document,
+    graph: &Graph,
+    policy: &Policy,
+    as_of: AsOf,
+    krs: &mut Vec<Row>,
+    compiled: &mut Compiled,
+) {
+    krs.clear();
+    compiled.clear();
+    for (i, o) in doc.objectives.iter().enumerate() {
+        let cycle = cycle_of(doc, graph, i as u32);
+        let d = as_of.for_cycle(cycle);
+        compiled.set(i, o, d, policy);
+        for kr in &o.key_results {
+            krs.push(evaluate_kr(kr, cycle, d, policy));
+            compiled.kr_weight.push(sane_weight(kr.weight));
+        }
+    }
+}
+
+/// Every objective in topological order, over flat arrays only.
+fn objectives_pass(
+    graph: &Graph,
+    policy: &Policy,
+    krs: &[Row],
+    compiled: &Compiled,
+    objectives: &mut [Row],
+) {
+    objectives.fill(Row::UNDEFINED);
+    for &i in &graph.order {
+        let row = evaluate_objective(i, graph, compiled, krs, objectives, policy);
+        if let Some(slot) = objectives.get_mut(i as usize) {
+            *slot = row;
+        }
+    }
+}
+
+/// Scores of a document that is only borrowed (validation from a document, without the
+/// copy a [`Scorecard`] would own).
+pub(crate) struct Scored {
+    graph: Graph,
+    krs: Vec<Row>,
+    objectives: Vec<Row>,
+    compiled: Compiled,
+}
+
+impl Scored {
+    /// Builds the graph and computes every key result and objective.
+    pub(crate) fn new(doc: &Document, as_of: AsOf, policy: &Policy) -> Scored {
+        let graph = Graph::build(doc);
+        let (mut krs, mut compiled) = (Vec::new(), Compiled::default());
+        key_results_pass(doc, &graph, policy, as_of, &mut krs, &mut compiled);
+        let mut objectives = vec![Row::UNDEFINED; graph.len()];
+        objectives_pass(&graph, policy, &krs, &compiled, &mut objectives);
+        Scored {
+            graph,
+            krs,
+            objectives,
+            compiled,
+        }
+    }
+
+    /// The view of these scores of `doc` (the document they were computed from).
+    pub(crate) fn view<'a>(
+        &'a self,
+        doc: &'a Document,
+        as_of: AsOf,
+        policy: &'a Policy,
+    ) -> View<'a> {
+        View {
+            doc,
+            graph: &self.graph,
+            policy,
+            as_of,
+            krs: &self.krs,
+            objectives: &self.objectives,
+            kr_weight: &self.compiled.kr_weight,
+        }
+    }
+}
+
+/// A borrowed, read-only view of a scored document: what validation reads.
+pub(crate) struct View<'a> {
+    pub(crate) doc: &'a Document,
+    pub(crate) graph: &'a Graph,
+    pub(crate) policy: &'a Policy,
+    pub(crate) as_of: AsOf,
+    krs: &'a [Row],
+    objectives: &'a [Row],
+    kr_weight: &'a [f64],
+}
+
+impl View<'_> {
+    /// The row of objective `i`.
+    pub(crate) fn objective_row(&self, i: u32) -> Option<&Row> {
+        self.objectives.get(i as usize)
+    }
+
+    /// How many scored inputs objective `i`'s rollup mode takes, and their total weight.
+    pub(crate) fn mode_inputs(&self, i: u32) -> (usize, f64) {
+        let Some(o) = self.doc.objectives.get(i as usize) else {
+            return (0, 0.0);
+        };
+        let (own, children, any_kr) =
+            gather(i, self.graph, self.kr_weight, self.krs, self.objectives);
+        match o.rollup_mode() {
+            RollupMode::Auto | RollupMode::Manual if any_kr => (own.n, own.w),
+            RollupMode::Auto | RollupMode::Manual => (children.n, children.w),
+            RollupMode::KeyResults => (own.n, own.w),
+            RollupMode::Children => (children.n, children.w),
+            RollupMode::Blend => (own.n + children.n, own.w + children.w),
+        }
     }
 }
 

@@ -7,13 +7,13 @@
 //! findings.
 
 use crate::graph::{Graph, NONE};
+use crate::hash::{HashMap, HashSet};
 use crate::model::*;
 use crate::policy::{Policy, Severity};
-use crate::rollup::Scorecard;
+use crate::rollup::{Scorecard, Scored, View};
 use crate::score::{active_override, AsOf};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
-use std::collections::{HashMap, HashSet};
 
 /// A validation rule: its stable code, default severity and what it checks.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -144,16 +144,21 @@ fn kr_path(i: usize, k: usize) -> String {
 /// # Ok::<(), okr_core::LoadError>(())
 /// ```
 pub fn validate(doc: &Document, as_of: AsOf, policy: &Policy) -> Vec<Finding> {
-    let card = Scorecard::new(doc.clone(), as_of, policy.clone());
-    validate_scored(&card)
+    // Scores computed on the borrowed document: no copy of it, as a Scorecard would own.
+    let scored = Scored::new(doc, as_of, policy);
+    validate_view(&scored.view(doc, as_of, policy))
 }
 
 /// [`validate`] on an already computed scorecard (its document, date and policy).
 pub fn validate_scored(card: &Scorecard) -> Vec<Finding> {
-    let doc = card.document();
-    let graph = card.graph();
-    let policy = card.policy();
-    let as_of = card.as_of();
+    validate_view(&card.view())
+}
+
+fn validate_view(card: &View<'_>) -> Vec<Finding> {
+    let doc = card.doc;
+    let graph = card.graph;
+    let policy = card.policy;
+    let as_of = card.as_of;
     let mut out = Out {
         policy,
         findings: Vec::new(),
@@ -344,7 +349,7 @@ pub fn validate_scored(card: &Scorecard) -> Vec<Finding> {
 
 fn duplicates(doc: &Document, out: &mut Out<'_>) {
     fn check<'a>(out: &mut Out<'_>, what: &str, items: impl Iterator<Item = (&'a str, String)>) {
-        let mut first: HashMap<&str, String> = HashMap::new();
+        let mut first: HashMap<&str, String> = HashMap::default();
         for (id, path) in items {
             match first.get(id) {
                 Some(at) => out.push(
@@ -765,7 +770,7 @@ fn stale_check_ins(
 
 fn people_rules(doc: &Document, graph: &Graph, policy: &Policy, out: &mut Out<'_>) {
     // (person, cycle) → objectives owned, effort.
-    let mut owned: HashMap<(&str, &str), (Vec<usize>, f64)> = HashMap::new();
+    let mut owned: HashMap<(&str, &str), (Vec<usize>, f64)> = HashMap::default();
     for (i, o) in doc.objectives.iter().enumerate() {
         let share = match o.effort_hours {
             Some(e) if e.is_finite() && e > 0.0 && !o.owners.is_empty() => {
@@ -773,7 +778,7 @@ fn people_rules(doc: &Document, graph: &Graph, policy: &Policy, out: &mut Out<'_
             }
             _ => 0.0,
         };
-        let mut seen = HashSet::new();
+        let mut seen = HashSet::default();
         for p in &o.owners {
             if !seen.insert(p.as_str()) {
                 continue;
@@ -840,8 +845,8 @@ fn people_rules(doc: &Document, graph: &Graph, policy: &Policy, out: &mut Out<'_
     }
     // People with a team who own nothing in a cycle that has objectives of their team.
     // Team → its cycles in order of first appearance (hashed: linear in the objectives).
-    let mut seen_team_cycles: HashSet<(&str, &str)> = HashSet::new();
-    let mut team_cycles: HashMap<&str, Vec<&str>> = HashMap::new();
+    let mut seen_team_cycles: HashSet<(&str, &str)> = HashSet::default();
+    let mut team_cycles: HashMap<&str, Vec<&str>> = HashMap::default();
     for o in &doc.objectives {
         if let Some(t) = &o.team {
             if seen_team_cycles.insert((t.as_str(), o.cycle.as_str())) {
@@ -876,10 +881,10 @@ fn people_rules(doc: &Document, graph: &Graph, policy: &Policy, out: &mut Out<'_
 }
 
 /// Rules that need scores: stale overrides, sandbagging, weights all zero.
-fn scored_rules(card: &Scorecard, out: &mut Out<'_>) {
-    let doc = card.document();
-    let graph = card.graph();
-    let as_of = card.as_of();
+fn scored_rules(card: &View<'_>, out: &mut Out<'_>) {
+    let doc = card.doc;
+    let graph = card.graph;
+    let as_of = card.as_of;
     let n = graph.len();
     // Latest check-in (on or before the as-of date) of each objective's key results and of
     // its descendants', bottom-up in topological order.
