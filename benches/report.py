@@ -84,7 +84,8 @@ def render(run_lines, crit):
     if run_lines:
         out.append(
             f"Run of {first.get('date', '?')} on {machine.get('nproc', '?')} logical CPUs "
-            f"({machine.get('cpu', '?')}), {machine.get('mem_bytes', 0) / 2**30:.0f} GiB RAM."
+            f"({machine.get('cpu', '?')}), {machine.get('mem_bytes', 0) / 2**30:.0f} GiB RAM; "
+            f"1-minute load average when the harness started: {machine.get('loadavg_1m', '?')}."
         )
         out.append("")
         out.append("### Goals (side by side, same process; median of several runs)")
@@ -138,6 +139,33 @@ def render(run_lines, crit):
     return "\n".join(out) + "\n"
 
 
+def value_of(line):
+    if line["kind"] == "ratio":
+        return f"{line['ratio']:.3g}×"
+    if line["kind"] == "time":
+        return human_time(line["seconds"])
+    if line["kind"] == "memory":
+        return f"{line['bytes'] / 2**30:.3f} GiB ({line['bytes_per_objective']:.0f} B/objective)"
+    return "?"
+
+
+def render_before_after(before_lines, after_lines):
+    after = {(l["kind"], l["name"], l["size"]): l for l in after_lines}
+    out = ["", "### Before and after the core changes (same harness, same sizes)", ""]
+    b0 = before_lines[0] if before_lines else {}
+    out.append(f"Before: run of {b0.get('date', '?')}, before the core changes. After: the run above.")
+    out.append("")
+    out.append("| figure | size | before | after |")
+    out.append("|---|---:|---:|---:|")
+    rows = 0
+    for line in before_lines:
+        key = (line["kind"], line["name"], line["size"])
+        if key in after:
+            out.append(f"| {line['name']} | {label(line['size'])} | {value_of(line)} | {value_of(after[key])} |")
+            rows += 1
+    return "\n".join(out) + "\n" if rows else ""
+
+
 def main():
     target = Path(os.environ.get("CARGO_TARGET_DIR", ROOT / "target"))
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -145,6 +173,7 @@ def main():
     ap.add_argument("--criterion", default=target / "criterion")
     ap.add_argument("--readme", help="write the tables into this file between the markers")
     ap.add_argument("--check", action="store_true", help="fail if the latest run has no ratio")
+    ap.add_argument("--before", help="results of an earlier run: adds a before/after table")
     args = ap.parse_args()
 
     if not Path(args.results).exists():
@@ -160,6 +189,9 @@ def main():
         print(f"bench report: {len(ratios)} ratios and {len(memory)} memory figures in run {run}")
         return 0
     text = render(lines, criterion_rows(args.criterion))
+    if args.before:
+        _, before = latest_run(args.before)
+        text += render_before_after(before, lines)
     if args.readme:
         readme = Path(args.readme)
         body = readme.read_text(encoding="utf-8")

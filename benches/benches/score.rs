@@ -9,15 +9,22 @@
     missing_docs
 )]
 
-use criterion::{criterion_group, criterion_main, BatchSize, BenchmarkId, Criterion, Throughput};
+use criterion::{
+    criterion_group, criterion_main, BatchSize, BenchmarkId, Criterion, SamplingMode, Throughput,
+};
 use okr_benches::{as_of, document, label, sizes};
 use okr_core::{Policy, Scorecard};
+use std::time::Duration;
 
 fn bench(c: &mut Criterion) {
     let mut g = c.benchmark_group("score");
     for n in sizes() {
         if n >= 100_000 {
-            g.sample_size(10);
+            // Seconds per iteration: ten flat samples, short warm-up.
+            g.sample_size(10)
+                .sampling_mode(SamplingMode::Flat)
+                .warm_up_time(Duration::from_secs(1))
+                .measurement_time(Duration::from_secs(2));
         }
         g.throughput(Throughput::Elements(n as u64));
         let doc = document(n);

@@ -37,6 +37,21 @@ pub fn sizes() -> Vec<usize> {
     }
 }
 
+/// Largest size for the YAML and TOML load benches (`OKR_BENCH_TEXT_MAX`, default 100k).
+pub fn text_max() -> usize {
+    env_size("OKR_BENCH_TEXT_MAX").unwrap_or(100_000)
+}
+
+/// Largest size for the `serde_json::Value` comparison (`OKR_BENCH_PARSE_MAX`, default
+/// 100k: the `Value` tree of the 1M-objective JSON needs well over 10 GiB).
+pub fn parse_max() -> usize {
+    env_size("OKR_BENCH_PARSE_MAX").unwrap_or(100_000)
+}
+
+fn env_size(var: &str) -> Option<usize> {
+    std::env::var(var).ok().and_then(|s| parse_size(&s))
+}
+
 /// `1000`, `1k`, `10K`, `1M`, `1_000_000`.
 pub fn parse_size(s: &str) -> Option<usize> {
     let s = s.trim().replace('_', "");
@@ -436,7 +451,12 @@ pub fn machine() -> serde_json::Value {
         })
         .and_then(|v| v.parse::<u64>().ok())
         .unwrap_or(0);
-    serde_json::json!({"nproc": nproc, "cpu": cpu, "mem_bytes": mem_kb * 1024})
+    // Other work on the machine skews timings: keep the load average with the figures.
+    let loadavg = std::fs::read_to_string("/proc/loadavg")
+        .ok()
+        .and_then(|s| s.split_whitespace().next().map(str::to_owned))
+        .unwrap_or_default();
+    serde_json::json!({"nproc": nproc, "cpu": cpu, "mem_bytes": mem_kb * 1024, "loadavg_1m": loadavg})
 }
 
 /// The peak resident set size of this process so far (VmHWM), in bytes.

@@ -327,6 +327,9 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for List<T> {
                 while let Some(x) = seq.next_element::<T>()? {
                     out.push(x);
                 }
+                // JSON gives no length up front: drop the growth slack (a loaded million
+                // objectives hold some ten million short lists).
+                out.shrink_to_fit();
                 Ok(List(out))
             }
         }
