@@ -7,6 +7,7 @@ use crate::convert::{
     boolean, choice, count, date, ident, list, number, string, syntax_error, Cx, Path, Record,
 };
 use crate::error::{LoadError, SaveError};
+use crate::limits::{self, LoadOptions};
 use crate::model::*;
 use crate::syntax::{self, Node, ParseLimits, Value as V};
 use std::collections::BTreeMap;
@@ -56,15 +57,112 @@ impl Format {
     }
 }
 
-/// Parses text of a format into a spanned tree.
+/// Parses text of a format into a spanned tree, under the default limits.
 pub(crate) fn parse_tree(text: &str, format: Format) -> Result<Node, LoadError> {
-    let limits = ParseLimits::default();
-    let parsed = match format {
-        Format::Json => syntax::parse_json(text, &limits),
-        Format::Yaml => syntax::parse_yaml(text, &limits),
-        Format::Toml => syntax::parse_toml(text, &limits),
+    parse_tree_with(text, format, &LoadOptions::default())
+}
+
+/// Parses text of a format into a spanned tree, under `options`.
+pub(crate) fn parse_tree_with(
+    text: &str,
+    format: Format,
+    options: &LoadOptions,
+) -> Result<Node, LoadError> {
+    if text.len() > options.max_bytes {
+        return Err(limits::too_large(text.len() as u64, options));
+    }
+    let parse_limits = ParseLimits {
+        max_depth: options.max_depth,
+        max_alias_nodes: options.max_alias_nodes,
     };
-    parsed.map_err(syntax_error)
+    let parsed = match format {
+        Format::Json => syntax::parse_json(text, &parse_limits),
+        Format::Yaml => syntax::parse_yaml(text, &parse_limits),
+        Format::Toml => syntax::parse_toml(text, &parse_limits),
+    };
+    let tree = parsed
+        .map_err(|errors| {
+            // The YAML scanner has a nesting guard of its own; say it the same way.
+            errors
+                .into_iter()
+                .map(|mut e| {
+                    if e.message.contains("recursion limit exceeded") {
+                        e.message = limits::too_deep(options.max_depth);
+                    }
+                    e
+                })
+                .collect::<Vec<_>>()
+        })
+        .map_err(syntax_error)?;
+    check_tree(&tree, options)?;
+    Ok(tree)
+}
+
+/// Every string and key longer than `max_string_bytes`, with its path and position, and
+/// nesting deeper than `max_depth` (the parsers bound brackets; TOML's table headers nest
+/// too).
+fn check_tree(tree: &Node, options: &LoadOptions) -> Result<(), LoadError> {
+    let max = options.max_string_bytes;
+    let mut problems = Vec::new();
+    let mut stack: Vec<(&Node, String, usize)> = vec![(tree, String::new(), 0)];
+    let join = |parent: &str, key: &str| {
+        if parent.is_empty() {
+            key.to_owned()
+        } else {
+            format!("{parent}.{key}")
+        }
+    };
+    let problem = |path: String, pos: syntax::Pos, bytes: usize| crate::error::Problem {
+        path,
+        line: Some(pos.line),
+        column: Some(pos.col),
+        message: limits::string_too_long(bytes, options),
+    };
+    while let Some((node, path, depth)) = stack.pop() {
+        if depth >= options.max_depth && matches!(node.value, V::Seq(_) | V::Map(_)) {
+            return Err(LoadError {
+                source_name: None,
+                problems: vec![crate::error::Problem {
+                    path,
+                    line: Some(node.pos.line),
+                    column: Some(node.pos.col),
+                    message: limits::too_deep(options.max_depth),
+                }],
+            });
+        }
+        match &node.value {
+            V::Str(s) if s.len() > max => problems.push(problem(path, node.pos, s.len())),
+            V::Seq(items) => {
+                for (i, item) in items.iter().enumerate().rev() {
+                    stack.push((item, format!("{path}[{i}]"), depth + 1));
+                }
+            }
+            V::Map(entries) => {
+                for (k, v) in entries.iter().rev() {
+                    if k.name.len() > max {
+                        let cut = k
+                            .name
+                            .char_indices()
+                            .nth(16)
+                            .map_or(k.name.len(), |(i, _)| i);
+                        let shown = format!("{}…", k.name.get(..cut).unwrap_or_default());
+                        problems.push(problem(join(&path, &shown), k.pos, k.name.len()));
+                    } else {
+                        stack.push((v, join(&path, &k.name), depth + 1));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(LoadError {
+            source_name: None,
+            problems,
+        })
+    }
 }
 
 /// Reads a file as UTF-8 text (a leading BOM is left for the parsers to skip).
@@ -103,23 +201,60 @@ impl Document {
     /// ```
     #[allow(clippy::should_implement_trait)]
     pub fn from_str(text: &str, format: Format) -> Result<Document, LoadError> {
+        Document::from_str_with(text, format, &LoadOptions::default())
+    }
+
+    /// Loads a document from text under the given [`LoadOptions`] (limits on size,
+    /// nesting, alias expansion, string length and entity count).
+    pub fn from_str_with(
+        text: &str,
+        format: Format,
+        options: &LoadOptions,
+    ) -> Result<Document, LoadError> {
+        if text.len() > options.max_bytes {
+            return Err(limits::too_large(text.len() as u64, options));
+        }
         // Parse fast, diagnose slow: JSON is read by a direct typed deserializer first; only
-        // when it gives up is the text parsed into a spanned tree to find every problem.
-        if format == Format::Json {
+        // when it gives up (or a string may be over the limit) is the text parsed into a
+        // spanned tree to find every problem.
+        // serde_json nests at most 128 levels, so the fast path respects any depth limit
+        // of 128 or more (deeper text fails there and is judged by the spanned reader).
+        if format == Format::Json
+            && options.max_depth >= 128
+            && !limits::json_may_hold_long_string(text, options)
+        {
             if let Some(doc) = crate::fastload::from_json(text) {
+                limits::check_entities(&doc, options)?;
                 return Ok(doc);
             }
         }
-        let tree = parse_tree(text, format)?;
-        read_document(&tree)
+        let tree = parse_tree_with(text, format, options)?;
+        let doc = read_document(&tree)?;
+        limits::check_entities(&doc, options)?;
+        Ok(doc)
     }
 
     /// Loads a document from a file; the format comes from the extension.
     pub fn from_path(path: impl AsRef<FsPath>) -> Result<Document, LoadError> {
+        Document::from_path_with(path, &LoadOptions::default())
+    }
+
+    /// Loads a document from a file under the given [`LoadOptions`]; a file larger than
+    /// `max_bytes` is refused before it is read.
+    pub fn from_path_with(
+        path: impl AsRef<FsPath>,
+        options: &LoadOptions,
+    ) -> Result<Document, LoadError> {
         let path = path.as_ref();
+        let name = path.display().to_string();
         let format = format_of(path)?;
+        if let Ok(meta) = std::fs::metadata(path) {
+            if meta.len() > options.max_bytes as u64 {
+                return Err(limits::too_large(meta.len(), options).with_source(name));
+            }
+        }
         let text = read_text(path)?;
-        Document::from_str(&text, format).map_err(|e| e.with_source(path.display().to_string()))
+        Document::from_str_with(&text, format, options).map_err(|e| e.with_source(name))
     }
 
     /// Writes the document as text in the given format.

@@ -12,6 +12,12 @@ use crate::validate::Finding;
 use std::collections::HashMap;
 use std::fmt::Write as _;
 
+/// Most objectives (tree rows) the HTML shows; a note says how many more there are. A
+/// notebook cell or a page cannot usefully show more, and the text stays small.
+pub const MAX_ROWS: usize = 2_000;
+/// Most findings listed at the end of the HTML.
+pub const MAX_FINDINGS: usize = 500;
+
 /// Escapes `&`, `<`, `>`, `"` and `'` for use in HTML text and attribute values.
 ///
 /// ```
@@ -112,8 +118,10 @@ impl Scorecard {
     /// The cascade as an HTML fragment (see the [module docs](crate::html)): top-level
     /// objectives with the objectives aligned to them nested below, each with its key
     /// results; each finding is shown under the objective it is about (its first subject)
-    /// and all of them are listed at the end. Objectives with several parents are expanded
-    /// under the first only. Runs in O(objectives + key results + findings).
+    /// and all of them (up to [`MAX_FINDINGS`]) are listed at the end. Objectives with
+    /// several parents are expanded under the first only. At most [`MAX_ROWS`] objectives
+    /// are shown, with a note of how many more there are. Runs in O(objectives + key
+    /// results + findings).
     ///
     /// ```
     /// use okr_core::{AsOf, Document, Format, Policy, Scorecard};
@@ -159,7 +167,7 @@ impl Scorecard {
         // Open <details> elements, by depth.
         let mut open: usize = 0;
         let mut in_detached = false;
-        for (k, r) in rows.iter().enumerate() {
+        for (k, r) in rows.iter().enumerate().take(MAX_ROWS) {
             while open > r.depth {
                 out.push_str("</div></details>");
                 open -= 1;
@@ -172,6 +180,7 @@ impl Scorecard {
                 );
             }
             let has_children = !r.repeated
+                && k + 1 < MAX_ROWS
                 && rows
                     .get(k + 1)
                     .is_some_and(|next| next.depth > r.depth && !next.detached);
@@ -248,13 +257,28 @@ impl Scorecard {
             out.push_str("</div></details>");
             open -= 1;
         }
+        if rows.len() > MAX_ROWS {
+            let _ = write!(
+                out,
+                "<div style=\"color:#666\">… {} more rows not shown: use the tree or the \
+                 tables for a cascade this large</div>",
+                rows.len() - MAX_ROWS
+            );
+        }
         if !findings.is_empty() {
             out.push_str(
                 "<details><summary>all findings</summary><ul class=\"okr-findings\" \
                  style=\"margin:0;padding-left:1.2em\">",
             );
-            for f in findings {
+            for f in findings.iter().take(MAX_FINDINGS) {
                 finding_item(&mut out, f);
+            }
+            if findings.len() > MAX_FINDINGS {
+                let _ = write!(
+                    out,
+                    "<li>… {} more findings not shown</li>",
+                    findings.len() - MAX_FINDINGS
+                );
             }
             out.push_str("</ul></details>");
         }

@@ -82,3 +82,35 @@ objectives:
     // The finding shows under its objective and in the list at the end.
     assert_eq!(html.matches("warning[side_project]").count(), 2);
 }
+
+#[test]
+fn large_cascades_are_cut_with_a_note() {
+    let mut text = String::from(
+        "version: 1\ncycles: [{id: H2, start: 2021-07-01, end: 2021-12-31}]\nobjectives:\n  - {id: top, title: Top, cycle: H2, level: company, key_results: []}\n",
+    );
+    let n = okr_core::html::MAX_ROWS + 10;
+    for i in 0..n {
+        text.push_str(&format!(
+            "  - {{id: o{i}, title: O, cycle: H2, level: team, aligns_to: [top], key_results: []}}\n"
+        ));
+    }
+    let card = card(&text, (2021, 10, 1));
+    let findings = validate_scored(&card);
+    assert!(findings.len() > okr_core::html::MAX_FINDINGS);
+    let html = card.render_html(&findings);
+    // n + 1 rows, MAX_ROWS shown.
+    assert_eq!(
+        html.matches("class=\"okr-objective\"").count(),
+        okr_core::html::MAX_ROWS
+    );
+    assert!(html.contains("… 11 more rows not shown"));
+    assert!(html.contains(&format!(
+        "… {} more findings not shown",
+        findings.len() - okr_core::html::MAX_FINDINGS
+    )));
+    assert_eq!(
+        html.matches("<details").count(),
+        html.matches("</details>").count()
+    );
+    assert_eq!(html.matches("<div").count(), html.matches("</div>").count());
+}

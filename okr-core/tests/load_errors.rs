@@ -7,7 +7,7 @@
     clippy::indexing_slicing
 )]
 
-use okr_core::{Document, Format, LoadError, Problem};
+use okr_core::{Document, Format, LoadError, LoadOptions, Problem};
 
 fn problems(text: &str, format: Format) -> Vec<Problem> {
     match Document::from_str(text, format) {
@@ -252,4 +252,79 @@ fn a_bom_is_accepted_and_a_missing_file_names_the_file() {
     assert!(err
         .to_string()
         .starts_with("could not load `/no/such/okrs.yaml`: 1 problem"));
+}
+
+/// Each limit of `LoadOptions`: exceeding it is a load error naming the limit and how to
+/// raise it; raising it lets the document through.
+#[test]
+fn limits_name_themselves_and_can_be_raised() {
+    let doc = "version: 1\ncycles: [{id: H2, start: 2021-07-01, end: 2021-12-31}]\nobjectives:\n  - {id: o, title: Twelve chars, cycle: H2, level: team, key_results: [{id: k, title: K, kind: binary}]}\n";
+    let check = |options: &LoadOptions, limit: &str| {
+        for format in [Format::Yaml, Format::Json, Format::Toml] {
+            let text = Document::from_str(doc, Format::Yaml)
+                .unwrap()
+                .to_text(format)
+                .unwrap();
+            let Err(err) = Document::from_str_with(&text, format, options) else {
+                panic!("{limit} in {format:?}: loaded");
+            };
+            let all = err.to_string();
+            assert!(
+                all.contains(&format!("raise `LoadOptions::{limit}`")),
+                "{format:?}: {all}"
+            );
+            assert!(Document::from_str_with(&text, format, &LoadOptions::default()).is_ok());
+        }
+    };
+    let mut o = LoadOptions::default();
+    o.max_bytes = 100;
+    check(&o, "max_bytes");
+    let mut o = LoadOptions::default();
+    o.max_string_bytes = 11; // "Twelve chars" is 12 bytes; every key is at most 11
+    check(&o, "max_string_bytes");
+    let mut o = LoadOptions::default();
+    o.max_depth = 2; // objectives → [ → { → key_results → [ is deeper
+    check(&o, "max_depth");
+    let mut o = LoadOptions::default();
+    // 1 cycle + 1 objective + 1 key result = 3 entities.
+    o.max_entities = 2;
+    check(&o, "max_entities");
+    o.max_entities = 3;
+    assert!(Document::from_str_with(doc, Format::Yaml, &o).is_ok());
+
+    // The string limit names the path and position of every long string.
+    let mut o = LoadOptions::default();
+    o.max_string_bytes = 11;
+    let err = Document::from_str_with(doc, Format::Yaml, &o).unwrap_err();
+    assert_eq!(err.problems.len(), 1);
+    assert_eq!(err.problems[0].path, "objectives[0].title");
+    assert_eq!(
+        (err.problems[0].line, err.problems[0].column),
+        (Some(4), Some(20))
+    );
+
+    // A file over the size limit is refused before it is read.
+    let dir = std::env::temp_dir().join(format!("okr-limits-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("big.yaml");
+    std::fs::write(&path, doc).unwrap();
+    let mut o = LoadOptions::default();
+    o.max_bytes = 10;
+    let err = Document::from_path_with(&path, &o).unwrap_err();
+    assert!(
+        err.to_string().contains("more than the limit of 10"),
+        "{err}"
+    );
+    assert!(err.to_string().contains("big.yaml"));
+
+    // Alias expansion.
+    let mut o = LoadOptions::default();
+    o.max_alias_nodes = 3;
+    let bomb = "version: 1\nx: &a [1, 2, 3, 4]\ny: [*a, *a]\nobjectives: []\n";
+    let err = Document::from_str_with(bomb, Format::Yaml, &o).unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("raise `LoadOptions::max_alias_nodes`"),
+        "{err}"
+    );
 }

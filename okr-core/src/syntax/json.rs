@@ -5,6 +5,14 @@ use super::{tidy, Node, ParseLimits, Pos, SyntaxError};
 /// Parses JSON (RFC 8259) into a spanned tree.
 pub fn parse_json(text: &str, limits: &ParseLimits) -> Result<Node, Vec<SyntaxError>> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    // Nesting first, so that a deep document says so even when it is also cut short.
+    // (JSON has neither comments nor single quotes, so TOML's bracket counter reads it.)
+    if super::toml::nesting(text, limits.max_depth) > limits.max_depth {
+        return Err(vec![SyntaxError {
+            pos: None,
+            message: crate::limits::too_deep(limits.max_depth),
+        }]);
+    }
     if let Err(e) = serde_json::from_str::<serde::de::IgnoredAny>(text) {
         let message = e.to_string();
         // serde_json appends " at line L column C"; we report the position separately.

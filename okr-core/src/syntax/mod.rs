@@ -74,7 +74,7 @@ pub struct ParseLimits {
 impl Default for ParseLimits {
     fn default() -> Self {
         ParseLimits {
-            max_depth: 256,
+            max_depth: 128,
             max_alias_nodes: 1_000_000,
         }
     }
@@ -89,12 +89,27 @@ pub struct SyntaxError {
     pub message: String,
 }
 
-/// Lowercases the first letter of a parser's message and drops a final period.
+/// Lowercases the first letter of a parser's message (unless it starts an acronym such as
+/// `EOF`) and drops a final period.
 pub(crate) fn tidy(message: &str) -> String {
     let m = message.trim().trim_end_matches('.');
     let mut chars = m.chars();
-    match chars.next() {
-        Some(c) => c.to_lowercase().chain(chars).collect(),
-        None => String::new(),
+    match (chars.next(), chars.clone().next()) {
+        (Some(c), Some(next)) if next.is_uppercase() => std::iter::once(c).chain(chars).collect(),
+        (Some(c), _) => c.to_lowercase().chain(chars).collect(),
+        (None, _) => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn tidy_keeps_acronyms() {
+        assert_eq!(
+            super::tidy("EOF while parsing a value."),
+            "EOF while parsing a value"
+        );
+        assert_eq!(super::tidy("Expected a comma"), "expected a comma");
+        assert_eq!(super::tidy(""), "");
     }
 }
