@@ -63,53 +63,49 @@ fn blend_factor(o: &Objective, policy: &Policy) -> f64 {
     }
 }
 
-/// What the objectives pass needs of each objective and key result, as flat arrays
-/// (struct of arrays), so that the pass over the DAG in topological order touches no
-/// document struct, string or hash map. Filled in document order by the key-result pass
-/// (sequential memory access), kept current by the updates.
+/// What the objectives pass needs of each objective and key result, in flat arrays, so
+/// that the pass over the DAG in topological order touches no document struct, string or
+/// hash map. Filled in document order by the key-result pass (sequential memory access),
+/// kept current by the updates.
 #[derive(Clone, Debug, Default)]
 struct Compiled {
     /// The sane weight of each key result (flat index).
     kr_weight: Vec<f64>,
-    /// Rollup mode of each objective.
-    mode: Vec<RollupMode>,
-    /// Blend factor in force of each objective.
-    blend: Vec<f64>,
-    /// The as-of date for each objective's cycle.
-    day: Vec<chrono::NaiveDate>,
+    /// Per objective, together (one cache line read per objective in an update).
+    objective: Vec<ObjectiveInputs>,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct ObjectiveInputs {
+    /// Rollup mode.
+    mode: RollupMode,
+    /// Blend factor in force.
+    blend: f64,
     /// The active override's score, if finite; `NaN` when none applies.
-    over: Vec<f64>,
+    over: f64,
 }
 
 impl Compiled {
-    /// Records objective `i` (its mode, blend, date and override), growing the arrays.
+    /// Records objective `i` (its mode, blend and override as of `d`), growing the array.
     fn set(&mut self, i: usize, o: &Objective, d: chrono::NaiveDate, policy: &Policy) {
         let over = active_override(&o.overrides, d)
             .map(|ov| ov.score)
             .filter(|x| x.is_finite())
             .unwrap_or(f64::NAN);
-        let values = (o.rollup_mode(), blend_factor(o, policy), d, over);
-        if let (Some(m), Some(b), Some(day), Some(ov)) = (
-            self.mode.get_mut(i),
-            self.blend.get_mut(i),
-            self.day.get_mut(i),
-            self.over.get_mut(i),
-        ) {
-            (*m, *b, *day, *ov) = values;
-        } else {
-            self.mode.push(values.0);
-            self.blend.push(values.1);
-            self.day.push(values.2);
-            self.over.push(values.3);
+        let inputs = ObjectiveInputs {
+            mode: o.rollup_mode(),
+            blend: blend_factor(o, policy),
+            over,
+        };
+        match self.objective.get_mut(i) {
+            Some(slot) => *slot = inputs,
+            None => self.objective.push(inputs),
         }
     }
 
     fn clear(&mut self) {
         self.kr_weight.clear();
-        self.mode.clear();
-        self.blend.clear();
-        self.day.clear();
-        self.over.clear();
+        self.objective.clear();
     }
 }
 
@@ -156,8 +152,8 @@ fn evaluate_objective(
     }
     let (own, children, any_kr) = gather(i, graph, &compiled.kr_weight, krs, objectives);
     let none = Acc::default();
-    let at = i as usize;
-    let mode = compiled.mode.get(at).copied().unwrap_or_default();
+    let inputs = compiled.objective.get(i as usize);
+    let mode = inputs.map_or(RollupMode::Auto, |x| x.mode);
     let auto = || {
         if any_kr {
             (own, 1.0, none, 0.0)
@@ -171,7 +167,7 @@ fn evaluate_objective(
         RollupMode::Children => (children, 1.0, none, 0.0),
         RollupMode::Blend => match (own.defined(), children.defined()) {
             (true, true) => {
-                let l = compiled.blend.get(at).copied().unwrap_or(0.5);
+                let l = inputs.map_or(0.5, |x| x.blend);
                 (own, l, children, 1.0 - l)
             }
             (true, false) => (own, 1.0, none, 0.0),
@@ -188,7 +184,7 @@ fn evaluate_objective(
         // stay the means over the inputs `auto` would take.
         row.score = f64::NAN;
     }
-    let ov = compiled.over.get(at).copied().unwrap_or(f64::NAN);
+    let ov = inputs.map_or(f64::NAN, |x| x.over);
     if ov.is_finite() {
         row.score = policy.clamp_score(ov);
         row.progress = ov;
@@ -242,6 +238,9 @@ pub struct Scorecard {
     /// Scratch for updates: the epoch in which each objective was last marked.
     marks: Vec<u32>,
     epoch: u32,
+    /// Scratch for updates: the objectives to recompute, and the walk's stack.
+    scratch_affected: Vec<u32>,
+    scratch_stack: Vec<u32>,
 }
 
 impl Scorecard {
@@ -259,6 +258,8 @@ impl Scorecard {
             compiled: Compiled::default(),
             marks: vec![0; n],
             epoch: 0,
+            scratch_affected: Vec::new(),
+            scratch_stack: Vec::new(),
         };
         card.recompute();
         card
@@ -481,8 +482,12 @@ impl Scorecard {
             self.epoch = 1;
         }
         let epoch = self.epoch;
-        let mut affected: Vec<u32> = Vec::new();
-        let mut stack = vec![start];
+        // Scratch lists kept between updates: no allocation per check-in.
+        let mut affected = std::mem::take(&mut self.scratch_affected);
+        let mut stack = std::mem::take(&mut self.scratch_stack);
+        affected.clear();
+        stack.clear();
+        stack.push(start);
         if let Some(m) = self.marks.get_mut(start as usize) {
             *m = epoch;
         }
@@ -524,7 +529,10 @@ impl Scorecard {
                 *slot = row;
             }
         }
-        affected.len()
+        let n = affected.len();
+        self.scratch_affected = affected;
+        self.scratch_stack = stack;
+        n
     }
 
     /// Whether every value equals a full recomputation bit for bit (for tests).

@@ -1,8 +1,9 @@
 //! Peak memory of loading and scoring one document, measured in a fresh process.
 //!
-//! `mem FILE [OBJECTIVES]` loads FILE (format by extension), scores it as of the benchmark
+//! `mem FILE` loads FILE (format by extension), scores it as of the benchmark
 //! date, and prints one JSON line: the peak resident set size (VmHWM from
-//! /proc/self/status) and the resident size after each step, in bytes.
+//! /proc/self/status) and the resident size after each step, in bytes. `mem --value FILE`
+//! reports the peak of parsing the same JSON into a `serde_json::Value` instead.
 
 #![allow(
     clippy::unwrap_used,
@@ -16,8 +17,19 @@ use okr_core::{Document, Policy, Scorecard};
 use std::time::Instant;
 
 fn main() {
-    let mut args = std::env::args().skip(1);
-    let file = args.next().expect("usage: mem FILE");
+    let mut args = std::env::args().skip(1).peekable();
+    if args.peek().is_some_and(|a| a == "--value") {
+        // The baseline's memory: serde_json::Value of the same text.
+        args.next();
+        let file = args.next().expect("usage: mem --value FILE");
+        let text = std::fs::read_to_string(&file).unwrap();
+        let value: serde_json::Value = serde_json::from_str(&text).unwrap();
+        std::hint::black_box(&value);
+        let line = serde_json::json!({"file": file, "value_peak_rss": peak_rss().unwrap_or(0)});
+        println!("{line}");
+        return;
+    }
+    let file = args.next().expect("usage: mem [--value] FILE");
     let start = rss().unwrap_or(0);
     let t = Instant::now();
     let doc = Document::from_path(&file).unwrap_or_else(|e| panic!("{file}: {e}"));
