@@ -74,6 +74,14 @@ pub fn label(n: usize) -> String {
     }
 }
 
+/// Load options for the benches: the defaults, but no size cap (the pretty JSON of the
+/// 1M-objective org is 2.2 GB, over the default `max_bytes` of 1 GiB).
+pub fn load_options() -> okr_core::LoadOptions {
+    let mut options = okr_core::LoadOptions::default();
+    options.max_bytes = usize::MAX;
+    options
+}
+
 /// The date every benchmark scores as of: mid-cycle.
 pub fn as_of() -> AsOf {
     AsOf::Date(NaiveDate::from_ymd_opt(2021, 10, 15).unwrap())

@@ -12,7 +12,7 @@
     clippy::indexing_slicing
 )]
 
-use okr_benches::{as_of, peak_rss, rss};
+use okr_benches::{as_of, load_options, peak_rss, rss};
 use okr_core::{Document, Policy, Scorecard};
 use std::time::Instant;
 
@@ -32,7 +32,8 @@ fn main() {
     let file = args.next().expect("usage: mem [--value] FILE");
     let start = rss().unwrap_or(0);
     let t = Instant::now();
-    let doc = Document::from_path(&file).unwrap_or_else(|e| panic!("{file}: {e}"));
+    let doc =
+        Document::from_path_with(&file, &load_options()).unwrap_or_else(|e| panic!("{file}: {e}"));
     let load_s = t.elapsed().as_secs_f64();
     let after_load = rss().unwrap_or(0);
     let objectives = doc.objectives.len();
