@@ -210,10 +210,12 @@ pub struct PolicyInput {
 // ---------------------------------------------------------------------------------------
 // Conversions
 
+/// A plain JS object: through JSON text and `JSON.parse`, which for large results (a
+/// million tree rows) is several times faster than building the object property by
+/// property across the boundary. `None` becomes `null`.
 fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
-    value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| js_error(&e.to_string()))
+    let text = serde_json::to_string(value).map_err(|e| js_error(&e.to_string()))?;
+    js_sys::JSON::parse(&text)
 }
 
 fn js_error(message: &str) -> JsValue {
