@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# CI's short fuzzing pass: each target from its checked-in corpus for a fixed time. A crash
+# fails CI and leaves its input in fuzz/artifacts/. Longer runs: see SECURITY.md.
+set -euo pipefail
+cd "$(dirname "$0")"
+SECONDS_PER_TARGET=${FUZZ_SECONDS:-20}
+
+if ! rustup toolchain list | grep -q '^nightly'; then
+    rustup toolchain install nightly --profile minimal
+fi
+if ! command -v cargo-fuzz >/dev/null; then
+    cargo install --quiet cargo-fuzz
+fi
+for target in load_json load_yaml load_toml structured differential; do
+    mkdir -p "corpus/$target"
+    # A scratch copy of the corpus, so CI does not grow the checked-in one.
+    scratch=$(mktemp -d)
+    cp -r "corpus/$target/." "$scratch/"
+    echo "--- fuzz $target (${SECONDS_PER_TARGET}s)"
+    cargo +nightly fuzz run "$target" "$scratch" -- \
+        -max_total_time="$SECONDS_PER_TARGET" -rss_limit_mb=4096 -max_len=65536 2>&1 | tail -n 3
+    rm -rf "$scratch"
+done
