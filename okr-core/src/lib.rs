@@ -76,6 +76,7 @@ pub mod html;
 mod limits;
 mod model;
 mod policy;
+pub mod report;
 mod rollup;
 mod save;
 mod schema;

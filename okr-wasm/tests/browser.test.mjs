@@ -275,3 +275,83 @@ test("the README's JavaScript snippet runs in the browser", async () => {
   assert.equal(logs.length, 1);
   await page.close();
 });
+
+/** `okr report` of a document file into a file, from the native CLI. */
+function cliReport(path, out) {
+  execFileSync("cargo", ["run", "-q", "-p", "okr-core", "--features", "cli", "--bin", "okr", "--", "report", path, "--as-of", AS_OF, "-o", out], { cwd: ROOT });
+}
+
+test("okr report: one self-contained page that renders offline, with a screenshot", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "okr-report-"));
+  const out = join(dir, "report.html");
+  cliReport(join(ROOT, "examples", "engineering-2020-h2-to-2021-h2.yaml"), out);
+  const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+  const errors = [];
+  const requests = [];
+  page.on("pageerror", (e) => errors.push(String(e)));
+  page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
+  page.on("request", (r) => requests.push(r.url()));
+  await page.goto(`file://${out}`);
+  const ids = Document.fromYaml(readFileSync(join(ROOT, "examples", "engineering-2020-h2-to-2021-h2.yaml"), "utf8")).objectives;
+  const shownIds = await page.evaluate(() => [...new Set([...document.querySelectorAll(".okr-objective > code, .okr-objective > summary > code")].map((c) => c.textContent))]);
+  // The HTML cascade shows up to 2,000 rows: every objective of the example.
+  assert.deepEqual(shownIds.sort(), [...ids].sort());
+  assert.equal(await page.locator("svg[aria-label='score distribution per level and cycle']").count(), 1);
+  const headings = await page.locator("h2").allTextContents();
+  assert.deepEqual(headings, ["Cascade", "Score distribution per cycle and level", "Engagement per team"]);
+  assert.ok((await page.locator("table").nth(1).locator("tr").count()) > 1, "engagement rows");
+  assert.equal(await page.locator("script").count(), 0);
+  assert.deepEqual(requests, [`file://${out}`]);
+  assert.deepEqual(errors, []);
+  await page.screenshot({ path: join(ROOT, "docs", "src", "report.png") });
+  await page.close();
+});
+
+test("okr report keeps hostile text as text", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "okr-report-"));
+  const doc = join(dir, "evil.yaml");
+  writeFileSync(
+    doc,
+    `version: 1
+cycles: [{id: "<i>H2</i>", start: 2021-07-01, end: 2021-12-31}]
+teams: [{id: "<b>team</b>"}]
+people: [{id: p, team: "<b>team</b>"}]
+objectives:
+  - id: "<img src=x onerror=alert(1)>"
+    title: "<script>window.__pwned = 1</script>"
+    cycle: "<i>H2</i>"
+    level: company
+    team: "<b>team</b>"
+    owners: [p]
+    key_results: [{id: k, title: "<svg onload=alert(2)>", kind: binary}]
+`,
+  );
+  const out = join(dir, "report.html");
+  cliReport(doc, out);
+  const page = await browser.newPage();
+  const dialogs = [];
+  page.on("dialog", (d) => {
+    dialogs.push(d.message());
+    d.dismiss();
+  });
+  await page.goto(`file://${out}`);
+  await page.waitForTimeout(200);
+  const result = await page.evaluate(() => ({
+    imgs: document.querySelectorAll("img").length,
+    scripts: document.querySelectorAll("script").length,
+    bold: document.querySelectorAll("b").length - document.querySelectorAll(".okr-finding b").length,
+    italics: document.querySelectorAll("i").length - document.querySelectorAll("details i, .okr-objective i").length,
+    pwned: window.__pwned,
+    text: document.body.textContent,
+  }));
+  assert.equal(result.imgs, 0);
+  assert.equal(result.scripts, 0);
+  assert.equal(result.pwned, undefined);
+  assert.deepEqual(dialogs, []);
+  assert.ok(result.text.includes("<script>window.__pwned = 1</script>"));
+  assert.ok(result.text.includes("<img src=x onerror=alert(1)>"));
+  assert.ok(result.text.includes("<b>team</b>"));
+  // Only the SVG chart, no element made from user text.
+  assert.equal(await page.locator("svg").count(), 1);
+  await page.close();
+});

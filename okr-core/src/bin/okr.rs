@@ -81,6 +81,24 @@ enum Command {
         #[arg(long, short)]
         output: Option<PathBuf>,
     },
+    /// Write a self-contained HTML report (cascade, findings, score distribution,
+    /// engagement per team) to send around.
+    Report {
+        /// The document (.yaml, .yml, .json or .toml).
+        file: PathBuf,
+        /// Score as of this date (YYYY-MM-DD); default: today, or a closed cycle's end.
+        #[arg(long, value_parser = parse_date)]
+        as_of: Option<NaiveDate>,
+        /// A policy file for the scores and the findings.
+        #[arg(long)]
+        policy: Option<PathBuf>,
+        /// The report's title (default: the file's name).
+        #[arg(long)]
+        title: Option<String>,
+        /// Write to this file instead of standard output (atomically).
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
     /// Print the JSON Schema of documents.
     Schema,
     /// Generate a realistic organisation of N objectives (deterministic for N and the seed),
@@ -497,6 +515,26 @@ fn run(command: Command) -> Result<(), ExitCode> {
                 }
             };
             write_output(output.as_deref(), &bytes)?;
+        }
+        Command::Report {
+            file,
+            as_of: date,
+            policy,
+            title,
+            output,
+        } => {
+            let policy = load_policy(policy)?;
+            let card = Scorecard::new(load(&file)?, as_of(date), policy);
+            let findings = okr_core::validate_scored(&card);
+            let title = title.unwrap_or_else(|| {
+                let name = file.file_name().map_or_else(
+                    || file.display().to_string(),
+                    |n| n.to_string_lossy().into_owned(),
+                );
+                format!("OKRs: {name}")
+            });
+            let page = card.render_report(&title, &findings);
+            write_output(output.as_deref(), page.as_bytes())?;
         }
         Command::Schema => print!("{}", okr_core::json_schema()),
         Command::Generate {

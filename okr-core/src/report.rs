@@ -1,0 +1,308 @@
+//! A self-contained HTML report of a scored document, to send around (`okr report`): the
+//! cascade tree with findings, the score distribution per cycle and level (an inline SVG
+//! chart and a table), and engagement per team.
+//!
+//! The page is rendered here, not in the browser: it has no script, loads nothing from
+//! the network and shows the same in any browser or mail client that displays HTML. All
+//! user text is escaped ([`crate::html::escape`]).
+
+use crate::analysis::{DistributionTable, EngagementTable};
+use crate::html::{escape, status_colour};
+use crate::rollup::Scorecard;
+use crate::score::Status;
+use crate::validate::Finding;
+use std::fmt::Write as _;
+
+const STYLE: &str = "body{margin:0;padding:24px 32px;font:14px/1.45 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;color:#1f2933;background:#fafbfc}\
+h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 8px}\
+.lead{color:#52606d;margin:0 0 12px}\
+.pills span{display:inline-block;padding:1px 10px;border-radius:999px;color:#fff;font-size:12px;font-weight:600;margin-right:6px}\
+table{border-collapse:collapse;background:#fff;font-size:13px}th,td{border:1px solid #e4e7eb;padding:3px 8px;text-align:right}\
+th:first-child,td:first-child,th:nth-child(2),td:nth-child(2){text-align:left}th{background:#f5f7fa}\
+section{max-width:1100px}.card{background:#fff;border:1px solid #e4e7eb;border-radius:10px;padding:12px 16px}\
+.meter{display:inline-block;width:80px;height:8px;background:#e4e7eb;border-radius:4px;vertical-align:middle;margin-right:6px;position:relative}\
+.meter span{position:absolute;left:0;top:0;bottom:0;border-radius:4px}";
+
+fn num(x: Option<f64>) -> String {
+    match x {
+        Some(v) if v.is_finite() => format!("{v:.2}"),
+        _ => "–".to_string(),
+    }
+}
+
+fn pct(x: Option<f64>) -> String {
+    match x {
+        Some(v) if v.is_finite() => format!("{:.0}%", v * 100.0),
+        _ => "–".to_string(),
+    }
+}
+
+fn meter(out: &mut String, share: Option<f64>, colour: &str) {
+    let w = share
+        .filter(|v| v.is_finite())
+        .unwrap_or(0.0)
+        .clamp(0.0, 1.0)
+        * 100.0;
+    let _ = write!(
+        out,
+        "<span class=\"meter\"><span style=\"width:{w:.1}%;background:{colour}\"></span></span>"
+    );
+}
+
+/// An SVG box plot of the score per level, one panel per cycle: box from q1 to q3, a line
+/// at the median, a dot at the mean, the 0.6–0.7 sweet spot shaded.
+fn distribution_svg(out: &mut String, d: &DistributionTable) {
+    let mut cycles: Vec<&str> = Vec::new();
+    for c in &d.cycle {
+        if !cycles.contains(&c.as_str()) {
+            cycles.push(c);
+        }
+    }
+    let mut levels: Vec<&str> = Vec::new();
+    for l in &d.level {
+        if !levels.contains(&l.as_str()) {
+            levels.push(l);
+        }
+    }
+    let (pw, ph, left, top) = (260.0_f64, 190.0_f64, 36.0_f64, 24.0_f64);
+    let plot_h = ph - top - 40.0;
+    let width = left + pw * cycles.len() as f64 + 10.0;
+    let y = |v: f64| top + plot_h * (1.0 - v.clamp(0.0, 1.0));
+    let _ = write!(
+        out,
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" aria-label=\"score distribution per level and cycle\" \
+         width=\"{width:.0}\" height=\"{ph:.0}\" style=\"background:#fff;border:1px solid #e4e7eb;border-radius:10px\" \
+         font-family=\"system-ui,sans-serif\" font-size=\"11\">"
+    );
+    for v in [0.0, 0.3, 0.6, 0.7, 1.0] {
+        let _ = write!(
+            out,
+            "<text x=\"{:.0}\" y=\"{:.1}\" text-anchor=\"end\" fill=\"#616e7c\">{v:.1}</text>",
+            left - 4.0,
+            y(v) + 4.0
+        );
+    }
+    for (ci, cycle) in cycles.iter().enumerate() {
+        let x0 = left + pw * ci as f64;
+        let _ = write!(
+            out,
+            "<rect x=\"{x0:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{:.1}\" fill=\"#2e7d32\" opacity=\"0.12\"/>\
+             <line x1=\"{x0:.1}\" x2=\"{:.1}\" y1=\"{:.1}\" y2=\"{:.1}\" stroke=\"#cbd2d9\"/>\
+             <text x=\"{:.1}\" y=\"14\" text-anchor=\"middle\" font-weight=\"600\">{}</text>",
+            y(0.7),
+            pw - 16.0,
+            y(0.6) - y(0.7),
+            x0 + pw - 16.0,
+            y(0.0),
+            y(0.0),
+            x0 + (pw - 16.0) / 2.0,
+            escape(cycle)
+        );
+        let slot = (pw - 16.0) / levels.len().max(1) as f64;
+        for (li, level) in levels.iter().enumerate() {
+            let cx = x0 + slot * (li as f64 + 0.5);
+            let _ = write!(
+                out,
+                "<text x=\"{cx:.1}\" y=\"{:.1}\" text-anchor=\"middle\" fill=\"#3e4c59\">{}</text>",
+                y(0.0) + 16.0,
+                escape(level)
+            );
+            let row = (0..d.cycle.len()).find(|&i| {
+                d.cycle.get(i).is_some_and(|c| c == cycle)
+                    && d.level.get(i).is_some_and(|l| l == level)
+            });
+            let Some(i) = row else { continue };
+            let get = |col: &Vec<Option<f64>>| col.get(i).copied().flatten();
+            if let (Some(q1), Some(med), Some(q3)) = (get(&d.q1), get(&d.median), get(&d.q3)) {
+                let bw = (slot * 0.5).min(40.0);
+                let _ = write!(
+                    out,
+                    "<rect x=\"{:.1}\" y=\"{:.1}\" width=\"{bw:.1}\" height=\"{:.1}\" fill=\"#c5d3f6\" stroke=\"#3f6ad8\"/>\
+                     <line x1=\"{:.1}\" x2=\"{:.1}\" y1=\"{:.1}\" y2=\"{:.1}\" stroke=\"#1f2933\" stroke-width=\"2\"/>",
+                    cx - bw / 2.0,
+                    y(q3),
+                    (y(q1) - y(q3)).max(1.0),
+                    cx - bw / 2.0,
+                    cx + bw / 2.0,
+                    y(med),
+                    y(med)
+                );
+            }
+            if let Some(mean) = get(&d.mean) {
+                let _ = write!(
+                    out,
+                    "<circle cx=\"{cx:.1}\" cy=\"{:.1}\" r=\"3.5\" fill=\"#c62828\"><title>mean {mean:.2}</title></circle>",
+                    y(mean)
+                );
+            }
+        }
+    }
+    out.push_str("</svg>");
+}
+
+fn distribution_table(out: &mut String, d: &DistributionTable) {
+    out.push_str(
+        "<table><tr><th>cycle</th><th>level</th><th>objectives</th><th>scored</th><th>mean</th>\
+         <th>q1</th><th>median</th><th>q3</th><th>0.6–0.7</th><th>≥ 0.7</th><th>&lt; 0.3</th>\
+         <th>aspirational ≥ 1</th><th>committed &lt; 1</th></tr>",
+    );
+    for i in 0..d.cycle.len() {
+        let f = |col: &Vec<Option<f64>>| col.get(i).copied().flatten();
+        let s = |col: &Vec<String>| escape(col.get(i).map_or("", String::as_str));
+        let n = |col: &Vec<u64>| col.get(i).copied().unwrap_or(0);
+        let _ = write!(
+            out,
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>\
+             <td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            s(&d.cycle),
+            s(&d.level),
+            n(&d.objectives),
+            n(&d.scored),
+            num(f(&d.mean)),
+            num(f(&d.q1)),
+            num(f(&d.median)),
+            num(f(&d.q3)),
+            pct(f(&d.share_sweet_spot)),
+            pct(f(&d.share_at_least_0_7)),
+            pct(f(&d.share_below_0_3)),
+            pct(f(&d.share_aspirational_at_least_1)),
+            n(&d.committed_below_1)
+        );
+    }
+    out.push_str("</table>");
+}
+
+fn engagement_table(out: &mut String, e: &EngagementTable) {
+    out.push_str(
+        "<table><tr><th>cycle</th><th>team</th><th>people</th><th>with objectives</th>\
+         <th>objectives</th><th>shared</th><th>tied to an initiative</th>\
+         <th>aligned to the top</th><th>effort / capacity (h)</th></tr>",
+    );
+    for i in 0..e.cycle.len() {
+        let f = |col: &Vec<Option<f64>>| col.get(i).copied().flatten();
+        let s = |col: &Vec<String>| escape(col.get(i).map_or("", String::as_str));
+        let n = |col: &Vec<u64>| col.get(i).copied().unwrap_or(0);
+        let _ = write!(
+            out,
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>",
+            s(&e.cycle),
+            s(&e.team),
+            n(&e.people)
+        );
+        let with = f(&e.share_people_with_objectives);
+        meter(out, with, "#3f6ad8");
+        let _ = write!(out, "{}</td><td>{}</td><td>", pct(with), n(&e.objectives));
+        let shared = f(&e.share_shared);
+        meter(out, shared, "#9aa5b1");
+        let _ = write!(out, "{}</td><td>", pct(shared));
+        let tied = f(&e.share_with_initiative);
+        meter(out, tied, "#2e7d32");
+        let _ = write!(out, "{}</td><td>", pct(tied));
+        let aligned = f(&e.share_aligned_to_top);
+        meter(out, aligned, "#2e7d32");
+        let ratio = f(&e.effort_vs_capacity);
+        let over = ratio.is_some_and(|r| r > 1.0);
+        let _ = write!(out, "{}</td><td>", pct(aligned));
+        meter(
+            out,
+            ratio,
+            if over {
+                status_colour(Status::OffTrack)
+            } else {
+                "#3f6ad8"
+            },
+        );
+        let _ = write!(
+            out,
+            "{:.0} / {:.0}</td></tr>",
+            e.effort.get(i).copied().unwrap_or(0.0),
+            e.capacity.get(i).copied().unwrap_or(0.0)
+        );
+    }
+    out.push_str("</table>");
+}
+
+impl Scorecard {
+    /// The whole report as one HTML page (see the [module docs](crate::report)).
+    ///
+    /// ```
+    /// use okr_core::{AsOf, Document, Format, Policy, Scorecard};
+    /// let doc = Document::from_str("version: 1\nobjectives: []\n", Format::Yaml)?;
+    /// let date = chrono::NaiveDate::from_ymd_opt(2021, 10, 1).unwrap();
+    /// let card = Scorecard::new(doc, AsOf::Date(date), Policy::default());
+    /// let page = card.render_report("Q3 <review>", &[]);
+    /// assert!(page.starts_with("<!doctype html>"));
+    /// assert!(page.contains("<title>Q3 &lt;review&gt;</title>"));
+    /// assert!(!page.contains("<script"));
+    /// # Ok::<(), okr_core::LoadError>(())
+    /// ```
+    pub fn render_report(&self, title: &str, findings: &[Finding]) -> String {
+        let tables = self.tables_with(findings);
+        let mut counts = [0usize; 4];
+        for (_, s) in self.objectives() {
+            let k = match s.status {
+                Status::OnTrack => 0,
+                Status::AtRisk => 1,
+                Status::OffTrack => 2,
+                Status::Unknown => 3,
+            };
+            if let Some(c) = counts.get_mut(k) {
+                *c += 1;
+            }
+        }
+        let title = escape(title);
+        let mut out = String::new();
+        let _ = write!(
+            out,
+            "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
+             <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+             <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">\
+             <title>{title}</title><style>{STYLE}</style></head><body><section>\
+             <h1>{title}</h1><p class=\"lead\">OKR report as of {} · {} objectives · {} findings \
+             ({} errors, {} warnings)</p><div class=\"pills\">",
+            self.as_of().date(),
+            self.document().objectives.len(),
+            findings.len(),
+            findings
+                .iter()
+                .filter(|f| f.severity == crate::policy::Severity::Error)
+                .count(),
+            findings
+                .iter()
+                .filter(|f| f.severity == crate::policy::Severity::Warning)
+                .count()
+        );
+        for (k, status) in [
+            Status::OnTrack,
+            Status::AtRisk,
+            Status::OffTrack,
+            Status::Unknown,
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let n = counts.get(k).copied().unwrap_or(0);
+            if n > 0 {
+                let _ = write!(
+                    out,
+                    "<span style=\"background:{}\">{n} {}</span>",
+                    status_colour(status),
+                    status.as_str().replace('_', " ")
+                );
+            }
+        }
+        out.push_str("</div><h2>Cascade</h2><div class=\"card\">");
+        out.push_str(&self.render_html(findings));
+        out.push_str("</div><h2>Score distribution per cycle and level</h2>");
+        distribution_svg(&mut out, &tables.distribution);
+        out.push_str("<p></p>");
+        distribution_table(&mut out, &tables.distribution);
+        out.push_str("<h2>Engagement per team</h2>");
+        engagement_table(&mut out, &tables.engagement);
+        out.push_str(
+            "<p class=\"lead\" style=\"margin-top:24px\">Generated by okr-cascade \
+             (<code>okr report</code>).</p></section></body></html>\n",
+        );
+        out
+    }
+}
