@@ -41,6 +41,7 @@
 //!   objective.
 
 use crate::graph::{Graph, NONE};
+use crate::hash::{HashMap, HashSet};
 use crate::model::{Commitment, Document, Objective, RollupMode};
 use crate::rollup::Scorecard;
 use crate::score::active_override;
@@ -728,32 +729,49 @@ impl Scorecard {
 
     fn people_table(&self) -> PeopleTable {
         let doc = self.document();
+        // One pass over the objectives, per (cycle, person): objectives owned, shared,
+        // effort, scores, each in document order (the sums as a per-person scan would
+        // make them).
+        #[derive(Default)]
+        struct Acc {
+            owned: u64,
+            shared: u64,
+            effort: f64,
+            scores: Vec<f64>,
+        }
+        let mut acc: HashMap<(&str, &str), Acc> = HashMap::default();
+        for (o, s) in self.objectives() {
+            for (j, x) in o.owners.iter().enumerate() {
+                if o.owners.iter().take(j).any(|y| y == x) {
+                    continue; // a person listed twice owns the objective once
+                }
+                let a = acc.entry((o.cycle.as_str(), x.as_str())).or_default();
+                a.owned += 1;
+                a.shared += u64::from(o.is_shared());
+                if let Some(e) = o.effort_hours.filter(|e| e.is_finite() && *e > 0.0) {
+                    a.effort += e / o.owners.len() as f64;
+                }
+                a.scores.extend(s.score);
+            }
+        }
+        let none = Acc::default();
         let mut t = PeopleTable::default();
         for cycle in &doc.cycles {
             for p in &doc.people {
-                let (mut owned, mut shared, mut effort) = (0u64, 0u64, 0.0);
-                let mut scores = Vec::new();
-                for (o, s) in self.objectives() {
-                    if o.cycle != cycle.id || !o.owners.iter().any(|x| x == &p.id) {
-                        continue;
-                    }
-                    owned += 1;
-                    shared += u64::from(o.is_shared());
-                    if let Some(e) = o.effort_hours.filter(|e| e.is_finite() && *e > 0.0) {
-                        effort += e / o.owners.len() as f64;
-                    }
-                    scores.extend(s.score);
-                }
+                let a = acc
+                    .get(&(cycle.id.as_str(), p.id.as_str()))
+                    .unwrap_or(&none);
+                let scores = &a.scores;
                 t.person.push(p.id.0.clone());
                 t.name.push(p.name.clone());
                 t.team.push(p.team.as_ref().map(|x| x.0.clone()));
                 t.cycle.push(cycle.id.0.clone());
-                t.objectives.push(owned);
-                t.shared.push(shared);
+                t.objectives.push(a.owned);
+                t.shared.push(a.shared);
                 t.mean_score.push(
                     (!scores.is_empty()).then(|| scores.iter().sum::<f64>() / scores.len() as f64),
                 );
-                t.effort.push(effort);
+                t.effort.push(a.effort);
                 t.capacity.push(p.capacity_hours.filter(|c| c.is_finite()));
             }
         }
@@ -795,59 +813,93 @@ impl Scorecard {
 
     fn engagement_table(&self, c: &Contributions) -> EngagementTable {
         let doc = self.document();
-        let mut t = EngagementTable::default();
-        for cycle in &doc.cycles {
-            for team in &doc.teams {
-                let members: Vec<&crate::model::Person> = doc
-                    .people
-                    .iter()
-                    .filter(|p| p.team.as_ref() == Some(&team.id))
-                    .collect();
-                let in_cycle = |o: &&Objective| o.cycle == cycle.id;
-                let with_objectives = members
-                    .iter()
-                    .filter(|p| {
-                        doc.objectives
-                            .iter()
-                            .filter(in_cycle)
-                            .any(|o| o.owners.contains(&p.id))
-                    })
-                    .count() as u64;
-                let mut effort = 0.0;
-                for o in doc.objectives.iter().filter(in_cycle) {
-                    if let Some(e) = o.effort_hours.filter(|e| e.is_finite() && *e > 0.0) {
-                        let mine = o
-                            .owners
-                            .iter()
-                            .filter(|x| members.iter().any(|p| &p.id == *x))
-                            .count();
-                        effort += e * mine as f64 / o.owners.len().max(1) as f64;
+        // Everything by hash in one pass over the people and one over the objectives
+        // (linear, where a scan of every objective per team would be quadratic); sums
+        // accumulate in document order, as such a scan would.
+        let mut members: HashMap<&str, Vec<&crate::model::Person>> = HashMap::default();
+        let mut teams_of: HashMap<&str, Vec<&str>> = HashMap::default();
+        for p in &doc.people {
+            if let Some(team) = &p.team {
+                members.entry(team.as_str()).or_default().push(p);
+                let ts = teams_of.entry(p.id.as_str()).or_default();
+                if !ts.contains(&team.as_str()) {
+                    ts.push(team.as_str());
+                }
+            }
+        }
+        let mut owning: HashSet<(&str, &str)> = HashSet::default();
+        let mut effort: HashMap<(&str, &str), f64> = HashMap::default();
+        #[derive(Default)]
+        struct Counts {
+            objectives: u64,
+            shared: u64,
+            tied: u64,
+            aligned: u64,
+        }
+        let mut counts: HashMap<(&str, &str), Counts> = HashMap::default();
+        let mut teams_here: Vec<&str> = Vec::new();
+        for (i, o) in doc.objectives.iter().enumerate() {
+            let cycle = o.cycle.as_str();
+            for x in &o.owners {
+                owning.insert((cycle, x.as_str()));
+            }
+            if let Some(e) = o.effort_hours.filter(|e| e.is_finite() && *e > 0.0) {
+                teams_here.clear();
+                for x in &o.owners {
+                    for t in teams_of.get(x.as_str()).into_iter().flatten() {
+                        if !teams_here.contains(t) {
+                            teams_here.push(t);
+                        }
                     }
                 }
+                for team in &teams_here {
+                    let mine = o
+                        .owners
+                        .iter()
+                        .filter(|x| teams_of.get(x.as_str()).is_some_and(|ts| ts.contains(team)))
+                        .count();
+                    *effort.entry((cycle, team)).or_insert(0.0) +=
+                        e * mine as f64 / o.owners.len().max(1) as f64;
+                }
+            }
+            if let Some(team) = &o.team {
+                let k = counts.entry((cycle, team.as_str())).or_default();
+                k.objectives += 1;
+                k.shared += u64::from(o.is_shared());
+                k.tied += u64::from(tied_to_initiative(o));
+                k.aligned += u64::from(c.share_of(i).iter().any(|(_, s)| *s > 0.0));
+            }
+        }
+        let mut t = EngagementTable::default();
+        let zero = Counts::default();
+        for cycle in &doc.cycles {
+            for team in &doc.teams {
+                let members = members.get(team.id.as_str()).map_or(&[][..], Vec::as_slice);
+                let with_objectives = members
+                    .iter()
+                    .filter(|p| owning.contains(&(cycle.id.as_str(), p.id.as_str())))
+                    .count() as u64;
+                let effort = effort
+                    .get(&(cycle.id.as_str(), team.id.as_str()))
+                    .copied()
+                    .unwrap_or(0.0);
                 let capacity = members
                     .iter()
                     .filter_map(|p| p.capacity_hours.filter(|c| c.is_finite() && *c >= 0.0))
                     .fold(0.0, |a, b| a + b);
-                let (mut objectives, mut shared, mut tied, mut aligned) = (0u64, 0u64, 0u64, 0u64);
-                for (i, o) in doc.objectives.iter().enumerate() {
-                    if o.cycle != cycle.id || o.team.as_ref() != Some(&team.id) {
-                        continue;
-                    }
-                    objectives += 1;
-                    shared += u64::from(o.is_shared());
-                    tied += u64::from(tied_to_initiative(o));
-                    aligned += u64::from(c.share_of(i).iter().any(|(_, s)| *s > 0.0));
-                }
+                let k = counts
+                    .get(&(cycle.id.as_str(), team.id.as_str()))
+                    .unwrap_or(&zero);
                 t.cycle.push(cycle.id.0.clone());
                 t.team.push(team.id.0.clone());
                 t.people.push(members.len() as u64);
                 t.people_with_objectives.push(with_objectives);
                 t.share_people_with_objectives
                     .push(ratio(with_objectives, members.len() as u64));
-                t.objectives.push(objectives);
-                t.share_shared.push(ratio(shared, objectives));
-                t.share_with_initiative.push(ratio(tied, objectives));
-                t.share_aligned_to_top.push(ratio(aligned, objectives));
+                t.objectives.push(k.objectives);
+                t.share_shared.push(ratio(k.shared, k.objectives));
+                t.share_with_initiative.push(ratio(k.tied, k.objectives));
+                t.share_aligned_to_top.push(ratio(k.aligned, k.objectives));
                 t.effort.push(effort);
                 t.capacity.push(capacity);
                 t.effort_vs_capacity
