@@ -30,3 +30,17 @@ echo "--- stubtest"
 "$PY" -m mypy.stubtest okr --mypy-config-file pyproject.toml
 echo "--- mypy (strict) on the package sources"
 "$PY" -m mypy --config-file pyproject.toml python/okr
+
+# The sdist builds from source with pip on a fresh venv (as on a platform without a wheel).
+echo "--- sdist: pip install from source in a fresh venv"
+rm -rf "$ROOT/target/sdist" "$ROOT/target/okr-sdist-venv"
+"$VENV/bin/maturin" sdist --out "$ROOT/target/sdist"
+python3 -m venv "$ROOT/target/okr-sdist-venv"
+"$ROOT/target/okr-sdist-venv/bin/pip" install --quiet --disable-pip-version-check "$ROOT"/target/sdist/okr-*.tar.gz
+(cd "$ROOT" && "$ROOT/target/okr-sdist-venv/bin/python" -c "
+import okr
+doc = okr.load('examples/engineering-2021-h2.yaml')
+assert len(doc.objectives) == 27, doc
+assert doc.tables(as_of='2021-11-15').objectives.shape[0] == 27
+print('sdist install ok:', doc)
+")

@@ -97,7 +97,7 @@ pub use export::{to_csv, to_json};
 pub use generate::{generate, GENERATED_CYCLE, GENERATED_LEVELS};
 pub use limits::LoadOptions;
 pub use model::*;
-pub use policy::{Policy, Severity, SeverityLevel};
+pub use policy::{Policy, PolicySettings, Severity, SeverityLevel};
 pub use rollup::Scorecard;
 pub use schema::json_schema;
 pub use score::{AsOf, Scores, Status};

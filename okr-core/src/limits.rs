@@ -12,7 +12,7 @@ use crate::model::Document;
 ///
 /// | limit | default | what it bounds |
 /// |---|---|---|
-/// | `max_bytes` | 1 GiB | size of the text (checked before reading a file) |
+/// | `max_bytes` | 4 GiB | size of the text (checked before reading a file) |
 /// | `max_depth` | 128 | nesting of lists and mappings |
 /// | `max_alias_nodes` | 1,000,000 | nodes that YAML aliases may expand to |
 /// | `max_string_bytes` | 1 MiB | length of one string (id, title, note, …) |
@@ -48,7 +48,7 @@ pub struct LoadOptions {
 impl Default for LoadOptions {
     fn default() -> Self {
         LoadOptions {
-            max_bytes: 1 << 30,
+            max_bytes: u32::MAX as usize,
             max_depth: 128,
             max_alias_nodes: 1_000_000,
             max_string_bytes: 1 << 20,

@@ -136,7 +136,103 @@ const LEVELS: &[(&str, SeverityLevel)] = &[
     ("off", SeverityLevel::Off),
 ];
 
+/// Policy settings given one by one (by the Python and JavaScript bindings' keyword
+/// arguments); `None` keeps the default. [`Policy::from_settings`] checks them exactly as
+/// a policy file is checked.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct PolicySettings {
+    /// Severity names (`error`, `warning`, `info`, `off`) per rule code.
+    pub severities: Option<BTreeMap<String, String>>,
+    /// See [`Policy::score_cap`].
+    pub score_cap: Option<f64>,
+    /// See [`Policy::on_track`].
+    pub on_track: Option<f64>,
+    /// See [`Policy::at_risk`].
+    pub at_risk: Option<f64>,
+    /// See [`Policy::default_blend`].
+    pub default_blend: Option<f64>,
+    /// See [`Policy::max_key_results`] (any integer: out-of-range values are reported).
+    pub max_key_results: Option<i64>,
+    /// See [`Policy::max_objectives`].
+    pub max_objectives: Option<i64>,
+    /// See [`Policy::stale_days`].
+    pub stale_days: Option<i64>,
+}
+
 impl Policy {
+    /// A policy from settings given one by one, checked as a policy file is: an unknown
+    /// rule code or severity, a non-finite number or a negative count is a [`LoadError`]
+    /// listing every problem.
+    ///
+    /// ```
+    /// use okr_core::{Policy, PolicySettings};
+    /// let mut s = PolicySettings::default();
+    /// s.stale_days = Some(21);
+    /// assert_eq!(Policy::from_settings(&s)?.stale_days, 21);
+    /// s.stale_days = Some(-1);
+    /// assert!(Policy::from_settings(&s).is_err());
+    /// # Ok::<(), okr_core::LoadError>(())
+    /// ```
+    pub fn from_settings(settings: &PolicySettings) -> Result<Policy, LoadError> {
+        let mut obj = serde_json::Map::new();
+        let mut problems = Vec::new();
+        if let Some(s) = &settings.severities {
+            let map = s
+                .iter()
+                .map(|(k, v)| (k.clone(), serde_json::Value::String(v.clone())))
+                .collect();
+            obj.insert("severities".into(), serde_json::Value::Object(map));
+        }
+        for (key, value) in [
+            ("score_cap", settings.score_cap),
+            ("on_track", settings.on_track),
+            ("at_risk", settings.at_risk),
+            ("default_blend", settings.default_blend),
+        ] {
+            match value.map(serde_json::Number::from_f64) {
+                Some(Some(n)) => {
+                    obj.insert(key.into(), serde_json::Value::Number(n));
+                }
+                Some(None) => problems.push(crate::error::Problem {
+                    path: key.into(),
+                    line: None,
+                    column: None,
+                    message: format!("`{}` is not a finite number", value.unwrap_or(f64::NAN)),
+                }),
+                None => {}
+            }
+        }
+        for (key, value) in [
+            ("max_key_results", settings.max_key_results),
+            ("max_objectives", settings.max_objectives),
+            ("stale_days", settings.stale_days),
+        ] {
+            if let Some(v) = value {
+                obj.insert(key.into(), serde_json::Value::from(v));
+            }
+        }
+        let text = serde_json::Value::Object(obj).to_string();
+        let mut result = Policy::from_str(&text, Format::Json);
+        if !problems.is_empty() {
+            let mut all = problems;
+            if let Err(e) = result {
+                all.extend(e.problems);
+            }
+            result = Err(LoadError {
+                source_name: None,
+                problems: all,
+            });
+        }
+        // Positions in the generated text mean nothing to the caller.
+        result.map_err(|mut e| {
+            for p in &mut e.problems {
+                p.line = None;
+                p.column = None;
+            }
+            e
+        })
+    }
+
     /// Loads a policy from text, reporting every problem found.
     #[allow(clippy::should_implement_trait)]
     pub fn from_str(text: &str, format: Format) -> Result<Policy, LoadError> {

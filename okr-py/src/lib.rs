@@ -286,44 +286,17 @@ impl Policy {
         max_objectives: Option<i64>,
         stale_days: Option<i64>,
     ) -> PyResult<Self> {
-        // The keyword arguments become a policy document so the core checks them exactly as
-        // it checks a policy file (unknown codes, bad severities, negative counts).
-        let mut obj = serde_json::Map::new();
-        if let Some(s) = severities {
-            let map = s
-                .into_iter()
-                .map(|(k, v)| (k, serde_json::Value::String(v)))
-                .collect();
-            obj.insert("severities".into(), serde_json::Value::Object(map));
-        }
-        for (key, value) in [
-            ("score_cap", score_cap),
-            ("on_track", on_track),
-            ("at_risk", at_risk),
-            ("default_blend", default_blend),
-        ] {
-            if let Some(v) = value {
-                let n = serde_json::Number::from_f64(v).ok_or_else(|| {
-                    error(
-                        py,
-                        "PolicyError",
-                        format!("{key}: `{v}` is not a finite number"),
-                    )
-                })?;
-                obj.insert(key.into(), serde_json::Value::Number(n));
-            }
-        }
-        for (key, value) in [
-            ("max_key_results", max_key_results),
-            ("max_objectives", max_objectives),
-            ("stale_days", stale_days),
-        ] {
-            if let Some(v) = value {
-                obj.insert(key.into(), serde_json::Value::from(v));
-            }
-        }
-        let text = serde_json::Value::Object(obj).to_string();
-        okr_core::Policy::from_str(&text, Format::Json)
+        let settings = okr_core::PolicySettings {
+            severities: severities.map(|s| s.into_iter().collect()),
+            score_cap,
+            on_track,
+            at_risk,
+            default_blend,
+            max_key_results,
+            max_objectives,
+            stale_days,
+        };
+        okr_core::Policy::from_settings(&settings)
             .map(|inner| Policy { inner })
             .map_err(|e| load_error(py, "PolicyError", &e.with_source("Policy(...)")))
     }

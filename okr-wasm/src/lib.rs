@@ -274,40 +274,17 @@ fn policy_from(policy: JsValue) -> Result<okr_core::Policy, JsValue> {
         .map_err(|e| e.to_string())
         .and_then(|v| serde_json::from_value(v).map_err(|e| e.to_string()))
         .map_err(|e| js_error(&format!("invalid policy: {e}")))?;
-    // The settings become a policy document so the core checks them exactly as it checks
-    // a policy file (unknown codes, bad severities, negative counts).
-    let mut obj = serde_json::Map::new();
-    if let Some(s) = input.severities {
-        let map = s
-            .into_iter()
-            .map(|(k, v)| (k, serde_json::Value::String(v)))
-            .collect();
-        obj.insert("severities".into(), serde_json::Value::Object(map));
-    }
-    for (key, value) in [
-        ("score_cap", input.score_cap),
-        ("on_track", input.on_track),
-        ("at_risk", input.at_risk),
-        ("default_blend", input.default_blend),
-    ] {
-        if let Some(v) = value {
-            let n = serde_json::Number::from_f64(v)
-                .ok_or_else(|| js_error(&format!("{key}: `{v}` is not a finite number")))?;
-            obj.insert(key.into(), serde_json::Value::Number(n));
-        }
-    }
-    for (key, value) in [
-        ("max_key_results", input.max_key_results),
-        ("max_objectives", input.max_objectives),
-        ("stale_days", input.stale_days),
-    ] {
-        if let Some(v) = value {
-            obj.insert(key.into(), serde_json::Value::from(v));
-        }
-    }
-    let text = serde_json::Value::Object(obj).to_string();
-    okr_core::Policy::from_str(&text, Format::Json)
-        .map_err(|e| load_error(&e.with_source("policy")))
+    let settings = okr_core::PolicySettings {
+        severities: input.severities,
+        score_cap: input.score_cap,
+        on_track: input.on_track,
+        at_risk: input.at_risk,
+        default_blend: input.default_blend,
+        max_key_results: input.max_key_results,
+        max_objectives: input.max_objectives,
+        stale_days: input.stale_days,
+    };
+    okr_core::Policy::from_settings(&settings).map_err(|e| load_error(&e.with_source("policy")))
 }
 
 fn finding(f: &okr_core::Finding) -> Finding {

@@ -17,41 +17,8 @@ const ROOT = join(HERE, "..", "..");
 const FIXTURES = join(ROOT, "tests", "fixtures");
 const read = (...p) => readFileSync(join(...p), "utf8");
 
-// The small cascade of the Python suite (okr-py/tests/conftest.py), values by hand there.
-const SMALL = `
-version: 1
-cycles: [{id: H2, start: 2021-07-01, end: 2021-12-31}]
-teams: [{id: web}]
-people:
-  - {id: cto}
-  - {id: ana, team: web, capacity_hours: 40}
-  - {id: bo, team: web, capacity_hours: 40}
-initiatives: [{id: perf, title: Performance, team: web}]
-objectives:
-  - {id: top, title: Top, cycle: H2, level: company, owners: [cto], key_results: []}
-  - id: a
-    title: A
-    cycle: H2
-    level: team
-    team: web
-    owners: [ana]
-    initiatives: [perf]
-    aligns_to: [top]
-    effort_hours: 10
-    key_results:
-      - {id: ka, title: KA, kind: metric, start: 0, target: 100, check_ins: [{date: 2021-08-01, value: 20}]}
-  - id: b
-    title: B
-    cycle: H2
-    level: team
-    team: web
-    owners: [ana, bo]
-    initiatives: [perf]
-    aligns_to: [{objective: top, weight: 3}]
-    effort_hours: 20
-    key_results:
-      - {id: kb, title: KB, kind: binary, check_ins: [{date: 2021-08-01, value: false}]}
-`;
+// The small cascade shared with the Python suite; values by hand there and here.
+const SMALL = read(FIXTURES, "small.yaml");
 
 const close = (actual, expected) =>
   expected === null ? actual === null : actual !== null && Math.abs(actual - expected) <= 1e-9;
