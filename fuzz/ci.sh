@@ -16,6 +16,12 @@ for target in load_json load_yaml load_toml structured differential; do
     # A scratch copy of the corpus, so CI does not grow the checked-in one.
     scratch=$(mktemp -d)
     cp -r "corpus/$target/." "$scratch/"
+    # The checked-in corpus keeps small inputs; the examples and fixtures seed the rest.
+    case $target in
+        load_yaml) cp ../examples/*.yaml ../tests/fixtures/score/*.yaml "$scratch/" ;;
+        load_json) cp ../examples/*.json "$scratch/" ;;
+        load_toml) cp ../examples/*.toml "$scratch/" ;;
+    esac
     echo "--- fuzz $target (${SECONDS_PER_TARGET}s)"
     cargo +nightly fuzz run "$target" "$scratch" -- \
         -max_total_time="$SECONDS_PER_TARGET" -rss_limit_mb=4096 -max_len=65536 2>&1 | tail -n 3
