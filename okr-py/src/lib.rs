@@ -690,5 +690,9 @@ fn _okr(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Policy>()?;
     m.add_class::<Problem>()?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    m.add(
+        "TABLE_NAMES",
+        pyo3::types::PyTuple::new(m.py(), okr_core::TABLE_NAMES)?,
+    )?;
     Ok(())
 }

@@ -19,17 +19,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["Tables", "TABLE_NAMES", "STATUSES", "SEVERITIES", "KINDS"]
 
-TABLE_NAMES = (
-    "objectives",
-    "key_results",
-    "check_ins",
-    "alignments",
-    "findings",
-    "people",
-    "contributions",
-    "engagement",
-    "distribution",
-)
+from ._okr import TABLE_NAMES  # the core's list, in its order
 
 #: Categories of ``status`` columns, best first.
 STATUSES = ("on_track", "at_risk", "off_track", "unknown")

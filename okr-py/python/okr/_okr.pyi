@@ -2,16 +2,17 @@
 
 import datetime
 import os
-from typing import Any, Dict, List, Optional, Union, final
+from typing import Any, Dict, List, Optional, Tuple, Union, final
 
 from ._frames import Tables
 
 _Date = Union[datetime.date, str]
 _Path = Union[str, "os.PathLike[str]"]
 
-__all__ = ["Document", "Finding", "Policy", "Problem", "Scorecard", "Scores", "json_schema", "load", "loads", "__version__"]
+__all__ = ["Document", "Finding", "Policy", "Problem", "Scorecard", "Scores", "json_schema", "load", "loads", "__version__", "TABLE_NAMES"]
 
 __version__: str
+TABLE_NAMES: Tuple[str, ...]
 
 def load(path: _Path, format: Optional[str] = None) -> Document:
     """Loads a document from a file (format from the extension unless given)."""
