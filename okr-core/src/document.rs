@@ -80,20 +80,7 @@ pub(crate) fn parse_tree_with(
         Format::Yaml => syntax::parse_yaml(text, &parse_limits),
         Format::Toml => syntax::parse_toml(text, &parse_limits),
     };
-    let tree = parsed
-        .map_err(|errors| {
-            // The YAML scanner has a nesting guard of its own; say it the same way.
-            errors
-                .into_iter()
-                .map(|mut e| {
-                    if e.message.contains("recursion limit exceeded") {
-                        e.message = limits::too_deep(options.max_depth);
-                    }
-                    e
-                })
-                .collect::<Vec<_>>()
-        })
-        .map_err(syntax_error)?;
+    let tree = parsed.map_err(syntax_error)?;
     check_tree(&tree, options)?;
     Ok(tree)
 }

@@ -48,7 +48,8 @@ pub fn status_colour(status: Status) -> &'static str {
     }
 }
 
-fn pct(x: Option<f64>) -> String {
+/// A fraction as a whole percentage, `–` when undefined.
+pub(crate) fn pct(x: Option<f64>) -> String {
     match x {
         Some(v) if v.is_finite() => format!("{:.0}%", v * 100.0),
         _ => "–".to_string(),

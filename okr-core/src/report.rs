@@ -7,7 +7,7 @@
 //! user text is escaped ([`crate::html::escape`]).
 
 use crate::analysis::{DistributionTable, EngagementTable};
-use crate::html::{escape, status_colour};
+use crate::html::{escape, pct, status_colour};
 use crate::rollup::Scorecard;
 use crate::score::Status;
 use crate::validate::Finding;
@@ -26,13 +26,6 @@ section{max-width:1100px}.card{background:#fff;border:1px solid #e4e7eb;border-r
 fn num(x: Option<f64>) -> String {
     match x {
         Some(v) if v.is_finite() => format!("{v:.2}"),
-        _ => "–".to_string(),
-    }
-}
-
-fn pct(x: Option<f64>) -> String {
-    match x {
-        Some(v) if v.is_finite() => format!("{:.0}%", v * 100.0),
         _ => "–".to_string(),
     }
 }
