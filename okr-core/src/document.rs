@@ -319,7 +319,8 @@ pub(crate) fn write_atomic(path: &FsPath, bytes: &[u8]) -> Result<(), SaveError>
     result.map_err(io)
 }
 
-const DOCUMENT_KEYS: &[&str] = &[
+/// The keys of a document (also read by the fast JSON path).
+pub(crate) const DOCUMENT_KEYS: &[&str] = &[
     "version",
     "cycles",
     "levels",
@@ -465,7 +466,8 @@ fn read_initiative(cx: &mut Cx, node: &Node, path: &Path<'_>) -> Option<Initiati
     })
 }
 
-const OBJECTIVE_KEYS: &[&str] = &[
+/// The keys of an objective (also read by the fast JSON path).
+pub(crate) const OBJECTIVE_KEYS: &[&str] = &[
     "id",
     "title",
     "cycle",
