@@ -208,13 +208,7 @@ export class OkrCascade extends HTMLElement {
   _render() {
     const card = this._card;
     const rows = card.tree();
-    const findings = card.validate();
-    this._findings = new Map();
-    for (const f of findings) {
-      const key = f.subjects[0];
-      if (!this._findings.has(key)) this._findings.set(key, []);
-      this._findings.get(key).push(f);
-    }
+    this._indexFindings();
     this._renderHeader(rows);
 
     // Rows come in display order with their depth: nest them with a stack of <ul>s.
@@ -434,14 +428,18 @@ export class OkrCascade extends HTMLElement {
     );
   }
 
-  _updateFindings() {
-    const findings = this._card.validate();
+  /** Validates the scorecard and files each finding under its first subject. */
+  _indexFindings() {
     this._findings = new Map();
-    for (const f of findings) {
+    for (const f of this._card.validate()) {
       const key = f.subjects[0];
       if (!this._findings.has(key)) this._findings.set(key, []);
       this._findings.get(key).push(f);
     }
+  }
+
+  _updateFindings() {
+    this._indexFindings();
     for (const item of this._tree.querySelectorAll("li.objective:not([data-repeated])")) {
       const old = item.querySelector(":scope > ul.findings");
       if (old) old.remove();
