@@ -419,7 +419,7 @@ pub(crate) fn choice<T: Copy>(
 pub(crate) fn extra(cx: &mut Cx, node: &Node, path: &Path<'_>) -> Option<Extra> {
     match &node.value {
         Value::Map(_) => match free_value(cx, node, path) {
-            serde_json::Value::Object(map) => Some(map),
+            serde_json::Value::Object(map) => Some(map.into()),
             _ => None,
         },
         _ => {

@@ -356,7 +356,7 @@ struct ExtraF(Extra);
 impl<'de> Deserialize<'de> for ExtraF {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<ExtraF, D::Error> {
         match FreeValue::deserialize(d)?.0 {
-            serde_json::Value::Object(map) => Ok(ExtraF(map)),
+            serde_json::Value::Object(map) => Ok(ExtraF(map.into())),
             _ => Err(fail()),
         }
     }

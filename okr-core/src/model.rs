@@ -11,8 +11,125 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt;
 
+/// The map behind [`Extra`]: keys in their order of appearance.
+pub type ExtraMap = serde_json::Map<String, serde_json::Value>;
+
 /// Free-form key/values kept unchanged through load → save (`extra:` on any entity).
-pub type Extra = serde_json::Map<String, serde_json::Value>;
+///
+/// It reads and writes like a [`serde_json::Map`] (it dereferences to one), but an empty
+/// one — by far the common case — is a single null pointer: a million-objective
+/// organisation has some fifteen million entities, and an inline map would cost 72 bytes
+/// each.
+///
+/// ```
+/// use okr_core::Extra;
+/// let mut extra = Extra::new();
+/// assert!(extra.is_empty());
+/// extra.insert("jira".into(), "ENG-42".into());
+/// assert_eq!(extra["jira"], "ENG-42");
+/// assert_eq!(std::mem::size_of::<Extra>(), std::mem::size_of::<usize>());
+/// ```
+#[derive(Clone, Default)]
+pub struct Extra(Option<Box<ExtraMap>>);
+
+/// The map an empty [`Extra`] dereferences to.
+static EMPTY_EXTRA: std::sync::LazyLock<ExtraMap> = std::sync::LazyLock::new(ExtraMap::new);
+
+impl Extra {
+    /// An empty map (no allocation).
+    pub const fn new() -> Extra {
+        Extra(None)
+    }
+
+    /// Whether there are no entries (the same as `len() == 0`; spelled out so that it can
+    /// serve as `skip_serializing_if`).
+    pub fn is_empty(&self) -> bool {
+        self.0.as_ref().is_none_or(|m| m.is_empty())
+    }
+
+    /// The entries as an owned map.
+    pub fn into_map(self) -> ExtraMap {
+        self.0.map(|m| *m).unwrap_or_default()
+    }
+}
+
+impl std::ops::Deref for Extra {
+    type Target = ExtraMap;
+    fn deref(&self) -> &ExtraMap {
+        match &self.0 {
+            Some(m) => m,
+            None => &EMPTY_EXTRA,
+        }
+    }
+}
+
+impl std::ops::DerefMut for Extra {
+    fn deref_mut(&mut self) -> &mut ExtraMap {
+        self.0.get_or_insert_with(Box::default)
+    }
+}
+
+impl From<ExtraMap> for Extra {
+    fn from(map: ExtraMap) -> Extra {
+        if map.is_empty() {
+            Extra(None)
+        } else {
+            Extra(Some(Box::new(map)))
+        }
+    }
+}
+
+impl From<Extra> for ExtraMap {
+    fn from(extra: Extra) -> ExtraMap {
+        extra.into_map()
+    }
+}
+
+impl FromIterator<(String, serde_json::Value)> for Extra {
+    fn from_iter<I: IntoIterator<Item = (String, serde_json::Value)>>(iter: I) -> Extra {
+        ExtraMap::from_iter(iter).into()
+    }
+}
+
+impl IntoIterator for Extra {
+    type Item = (String, serde_json::Value);
+    type IntoIter = <ExtraMap as IntoIterator>::IntoIter;
+    fn into_iter(self) -> Self::IntoIter {
+        self.into_map().into_iter()
+    }
+}
+
+impl<'a> IntoIterator for &'a Extra {
+    type Item = (&'a String, &'a serde_json::Value);
+    type IntoIter = serde_json::map::Iter<'a>;
+    fn into_iter(self) -> Self::IntoIter {
+        (**self).iter()
+    }
+}
+
+impl PartialEq for Extra {
+    fn eq(&self, other: &Extra) -> bool {
+        **self == **other
+    }
+}
+
+impl fmt::Debug for Extra {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&**self, f)
+    }
+}
+
+impl Serialize for Extra {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        (**self).serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for Extra {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Extra, D::Error> {
+        ExtraMap::deserialize(d).map(Extra::from)
+    }
+}
 
 macro_rules! id_type {
     ($(#[$doc:meta])* $name:ident) => {
