@@ -985,7 +985,7 @@ fn alignments_table(doc: &Document, graph: &Graph) -> AlignmentsTable {
             t.weight.push(l.weight);
             t.contributes.push(l.contributes);
             t.resolved
-                .push(graph.objective_index.contains_key(l.objective.as_str()));
+                .push(graph.objective(doc, l.objective.as_str()).is_some());
         }
     }
     t

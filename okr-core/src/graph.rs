@@ -8,9 +8,10 @@
 //! Graph indices never leave the crate.
 
 use crate::hash::HashMap;
-use crate::model::Document;
+use crate::model::{Document, KeyResult};
 use petgraph::algo::{kosaraju_scc, toposort};
 use petgraph::graph::{DiGraph, NodeIndex};
+use std::hash::BuildHasher as _;
 
 /// "No index".
 pub(crate) const NONE: u32 = u32::MAX;
@@ -65,13 +66,63 @@ impl Csr {
     }
 }
 
+/// Id → dense index, storing only the indices (4 bytes an entry plus the table's slack):
+/// the ids stay in the document and are read back through a `key` function to compare.
+/// A million-objective document has four million ids; copying them into the map would
+/// cost some 300 bytes an objective.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct IdIndex {
+    table: hashbrown::HashTable<u32>,
+    hasher: foldhash::fast::RandomState,
+}
+
+impl IdIndex {
+    fn with_capacity(n: usize) -> IdIndex {
+        IdIndex {
+            table: hashbrown::HashTable::with_capacity(n),
+            hasher: Default::default(),
+        }
+    }
+
+    /// Records index `i` for `id` unless the id is there already (the first wins).
+    /// `key(j)` is the id of an index already recorded.
+    fn insert_first<'a>(&mut self, id: &str, i: u32, key: impl Fn(u32) -> Option<&'a str>) {
+        let hasher = &self.hasher;
+        let hash = hasher.hash_one(id);
+        let rehash = |&j: &u32| key(j).map_or(0, |k| hasher.hash_one(k));
+        if let hashbrown::hash_table::Entry::Vacant(slot) =
+            self.table.entry(hash, |&j| key(j) == Some(id), rehash)
+        {
+            slot.insert(i);
+        }
+    }
+
+    /// The index recorded for `id`.
+    fn get<'a>(&self, id: &str, key: impl Fn(u32) -> Option<&'a str>) -> Option<u32> {
+        let hash = self.hasher.hash_one(id);
+        self.table.find(hash, |&j| key(j) == Some(id)).copied()
+    }
+}
+
+/// The key result at flat index `k`, given the key-result layout.
+fn kr_at<'d>(
+    doc: &'d Document,
+    kr_start: &[u32],
+    kr_objective: &[u32],
+    k: u32,
+) -> Option<&'d KeyResult> {
+    let i = *kr_objective.get(k as usize)? as usize;
+    let offset = (k as usize).checked_sub(*kr_start.get(i)? as usize)?;
+    doc.objectives.get(i)?.key_results.get(offset)
+}
+
 /// The compiled structure of a document.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Graph {
     /// Objective id → index (the first objective with an id wins).
-    pub objective_index: HashMap<String, u32>,
+    objective_index: IdIndex,
     /// Key result id → index into the flat list of key results (first wins).
-    pub kr_index: HashMap<String, u32>,
+    kr_index: IdIndex,
     /// The key results of objective `i` are `kr_start[i]..kr_start[i + 1]`.
     pub kr_start: Vec<u32>,
     /// The objective of each key result.
@@ -104,9 +155,10 @@ impl Graph {
     /// Compiles the document's structure.
     pub(crate) fn build(doc: &Document) -> Graph {
         let n = doc.objectives.len();
-        let mut objective_index = HashMap::with_capacity_and_hasher(n, Default::default());
+        let objective_id = |j: u32| doc.objectives.get(j as usize).map(|o| o.id.as_str());
+        let mut objective_index = IdIndex::with_capacity(n);
         for (i, o) in doc.objectives.iter().enumerate() {
-            objective_index.entry(o.id.0.clone()).or_insert(i as u32);
+            objective_index.insert_first(o.id.as_str(), i as u32, objective_id);
         }
         let cycle_index: HashMap<&str, u32> = doc
             .cycles
@@ -116,9 +168,10 @@ impl Graph {
             .map(|(i, c)| (c.id.as_str(), i as u32))
             .collect();
 
-        let mut kr_index = HashMap::default();
+        let n_krs = doc.objectives.iter().map(|o| o.key_results.len()).sum();
+        let mut kr_index = IdIndex::with_capacity(n_krs);
         let mut kr_start = Vec::with_capacity(n + 1);
-        let mut kr_objective = Vec::new();
+        let mut kr_objective = Vec::with_capacity(n_krs);
         let mut cycle_of = Vec::with_capacity(n);
         let mut up: Vec<(u32, Edge)> = Vec::new();
         let mut down: Vec<(u32, Edge)> = Vec::new();
@@ -126,14 +179,15 @@ impl Graph {
             let i = i as u32;
             kr_start.push(kr_objective.len() as u32);
             for kr in &o.key_results {
-                kr_index
-                    .entry(kr.id.0.clone())
-                    .or_insert(kr_objective.len() as u32);
+                let k = kr_objective.len() as u32;
+                kr_index.insert_first(kr.id.as_str(), k, |j| {
+                    kr_at(doc, &kr_start, &kr_objective, j).map(|kr| kr.id.as_str())
+                });
                 kr_objective.push(i);
             }
             cycle_of.push(cycle_index.get(o.cycle.as_str()).copied().unwrap_or(NONE));
             for link in &o.aligns_to {
-                if let Some(&p) = objective_index.get(link.objective.as_str()) {
+                if let Some(p) = objective_index.get(link.objective.as_str(), objective_id) {
                     let weight = sane_weight(link.weight);
                     up.push((
                         i,
@@ -210,6 +264,25 @@ impl Graph {
             cycles,
             cycle_of,
         }
+    }
+
+    /// The index of the objective with this id in `doc` (the document the graph was built
+    /// from).
+    pub(crate) fn objective(&self, doc: &Document, id: &str) -> Option<u32> {
+        self.objective_index.get(id, |j| {
+            doc.objectives.get(j as usize).map(|o| o.id.as_str())
+        })
+    }
+
+    /// The flat index of the key result with this id in `doc`.
+    pub(crate) fn key_result(&self, doc: &Document, id: &str) -> Option<u32> {
+        self.kr_index
+            .get(id, |j| self.key_result_at(doc, j).map(|kr| kr.id.as_str()))
+    }
+
+    /// The key result at flat index `k` of `doc`.
+    pub(crate) fn key_result_at<'d>(&self, doc: &'d Document, k: u32) -> Option<&'d KeyResult> {
+        kr_at(doc, &self.kr_start, &self.kr_objective, k)
     }
 
     /// Number of objectives.

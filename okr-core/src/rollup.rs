@@ -334,13 +334,13 @@ impl Scorecard {
 
     /// The scores of the objective with this id.
     pub fn objective(&self, id: &str) -> Option<Scores> {
-        let &i = self.graph.objective_index.get(id)?;
+        let i = self.graph.objective(&self.doc, id)?;
         self.objectives.get(i as usize).map(Row::public)
     }
 
     /// The scores of the key result with this id.
     pub fn key_result(&self, id: &str) -> Option<Scores> {
-        let &k = self.graph.kr_index.get(id)?;
+        let k = self.graph.key_result(&self.doc, id)?;
         self.krs.get(k as usize).map(Row::public)
     }
 
@@ -362,7 +362,7 @@ impl Scorecard {
 
     /// The objectives that `id` aligns to directly (resolved links only).
     pub fn parents(&self, id: &str) -> impl Iterator<Item = &Objective> + '_ {
-        let i = self.graph.objective_index.get(id).copied().unwrap_or(NONE);
+        let i = self.graph.objective(&self.doc, id).unwrap_or(NONE);
         self.graph
             .parents
             .of(i)
@@ -372,7 +372,7 @@ impl Scorecard {
 
     /// The objectives aligned directly to `id`, in document order.
     pub fn children(&self, id: &str) -> impl Iterator<Item = &Objective> + '_ {
-        let i = self.graph.objective_index.get(id).copied().unwrap_or(NONE);
+        let i = self.graph.objective(&self.doc, id).unwrap_or(NONE);
         self.graph
             .children
             .of(i)
@@ -426,10 +426,9 @@ impl Scorecard {
     /// Records a check-in on a key result and updates the key result, its objective and
     /// every ancestor, and nothing else. Returns the number of objectives recomputed.
     pub fn check_in(&mut self, key_result: &str, check_in: CheckIn) -> Result<usize, UpdateError> {
-        let &k = self
+        let k = self
             .graph
-            .kr_index
-            .get(key_result)
+            .key_result(&self.doc, key_result)
             .ok_or_else(|| UpdateError::UnknownKeyResult(key_result.to_owned()))?;
         let i = self
             .graph
@@ -458,10 +457,9 @@ impl Scorecard {
     /// Adds a score override to an objective and updates it and its ancestors.
     /// Returns the number of objectives recomputed.
     pub fn set_override(&mut self, objective: &str, over: Override) -> Result<usize, UpdateError> {
-        let &i = self
+        let i = self
             .graph
-            .objective_index
-            .get(objective)
+            .objective(&self.doc, objective)
             .ok_or_else(|| UpdateError::UnknownObjective(objective.to_owned()))?;
         if let Some(o) = self.doc.objectives.get_mut(i as usize) {
             o.overrides.push(over);

@@ -214,7 +214,7 @@ fn validate_view(card: &View<'_>) -> Vec<Finding> {
         let parents = graph.parents.of(i32_);
         // Links, in document order, that resolve.
         for (j, link) in o.aligns_to.iter().enumerate() {
-            let Some(&p) = graph.objective_index.get(link.objective.as_str()) else {
+            let Some(p) = graph.objective(doc, link.objective.as_str()) else {
                 continue;
             };
             let Some(parent) = doc.objectives.get(p as usize) else {
