@@ -166,6 +166,11 @@ pub(crate) fn read_text(path: &FsPath) -> Result<String, LoadError> {
     })
 }
 
+/// From this size on, [`Document::from_path_with`] streams a JSON file through the fast path
+/// instead of reading its text first (smaller files are read whole: parsing a slice is
+/// faster than parsing a stream).
+const STREAM_JSON_BYTES: u64 = 64 << 20;
+
 /// Detects the format of `path` from its extension.
 pub(crate) fn format_of(path: &FsPath) -> Result<Format, LoadError> {
     Format::from_path(path).ok_or_else(|| {
@@ -238,6 +243,21 @@ impl Document {
         if let Ok(meta) = std::fs::metadata(path) {
             if meta.len() > options.max_bytes as u64 {
                 return Err(limits::too_large(meta.len(), options).with_source(name));
+            }
+        }
+        // A large JSON file is read as a stream by the fast path, so that its text (2 GB
+        // for a million objectives) is never held whole beside the model; if the fast
+        // path gives up, the file is read again below for the diagnosis.
+        if format == Format::Json
+            && options.max_depth >= 128
+            && std::fs::metadata(path).is_ok_and(|m| m.len() >= STREAM_JSON_BYTES)
+        {
+            if let Ok(file) = std::fs::File::open(path) {
+                if let Some(doc) = crate::fastload::from_json_reader(file, options.max_string_bytes)
+                {
+                    limits::check_entities(&doc, options).map_err(|e| e.with_source(&name))?;
+                    return Ok(doc);
+                }
             }
         }
         let text = read_text(path)?;

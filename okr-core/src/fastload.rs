@@ -37,6 +37,149 @@ pub(crate) fn from_json(text: &str) -> Option<Document> {
     Some(doc.0)
 }
 
+/// Reads a JSON document from a byte stream (a large file, without holding its text; the
+/// stream is buffered here), or
+/// `None` when the spanned reader must have the last word — also when the stream may hold
+/// a `-0` integer or a string longer than `max_string_bytes`, the two things [`from_json`]'s
+/// callers check on a whole text before trying the fast path. A read error gives `None`
+/// too: the caller reads the file again and reports it.
+pub(crate) fn from_json_reader<R: std::io::Read>(
+    mut reader: R,
+    max_string_bytes: usize,
+) -> Option<Document> {
+    use std::io::Read as _;
+    // A byte-order mark is skipped; other first bytes are handed back in front.
+    let mut head = [0u8; 3];
+    let mut n = 0;
+    while let Some(free) = head.get_mut(n..).filter(|free| !free.is_empty()) {
+        match reader.read(free).ok()? {
+            0 => break,
+            k => n += k,
+        }
+    }
+    let head = match head.get(..n)? {
+        b"\xef\xbb\xbf" => &[][..],
+        head => head,
+    };
+    // The watch sees the stream in the buffer's large reads; serde_json takes its bytes one
+    // at a time from the buffer (std reads single bytes from a `BufReader` without a call
+    // per byte).
+    // (The buffer is moved into the deserializer: std's fast single-byte reads apply to a
+    // `BufReader`, not to a reference to one.)
+    let mut scan = Scan::new(max_string_bytes);
+    let watch = Watch {
+        inner: head.chain(reader),
+        scan: &mut scan,
+    };
+    let mut de =
+        serde_json::Deserializer::from_reader(std::io::BufReader::with_capacity(1 << 16, watch));
+    let doc = DocumentF::deserialize(&mut de).ok()?;
+    de.end().ok()?;
+    drop(de);
+    scan.finish();
+    (!scan.negative_zero && !scan.long_string).then_some(doc.0)
+}
+
+/// A reader that shows every chunk it reads to a [`Scan`].
+struct Watch<'s, R> {
+    inner: R,
+    scan: &'s mut Scan,
+}
+
+impl<R: std::io::Read> std::io::Read for Watch<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.scan.observe(buf.get(..n).unwrap_or(&[]));
+        Ok(n)
+    }
+}
+
+/// Learns, from the chunks of a stream in order, what [`has_negative_zero_integer`] and
+/// `limits::json_may_hold_long_string` tell of a whole text (both conservatively: a flag
+/// raised only sends the document to the spanned reader).
+struct Scan {
+    max_string_bytes: usize,
+    /// Bytes read before the current chunk.
+    offset: usize,
+    /// Offset of the last `"` (0 before any).
+    last_quote: usize,
+    /// The last byte before the current chunk that is not whitespace.
+    last_solid: u8,
+    /// A `-` that starts a value at the end of the previous chunk: 1 = `-` seen, 2 = `-0`.
+    pending: u8,
+    negative_zero: bool,
+    long_string: bool,
+}
+
+impl Scan {
+    fn new(max_string_bytes: usize) -> Scan {
+        Scan {
+            max_string_bytes,
+            offset: 0,
+            last_quote: 0,
+            last_solid: 0,
+            pending: 0,
+            negative_zero: false,
+            long_string: false,
+        }
+    }
+
+    /// Whether a byte after `-0` makes it a longer number (`-01` is invalid anyway).
+    fn continues_number(b: u8) -> bool {
+        matches!(b, b'0'..=b'9' | b'.' | b'e' | b'E')
+    }
+
+    fn observe(&mut self, chunk: &[u8]) {
+        // Finish a `-` or `-0` cut by the end of the previous chunk.
+        for &b in chunk {
+            match (self.pending, b) {
+                (1, b'0') => self.pending = 2,
+                (2, b) => {
+                    self.negative_zero |= !Self::continues_number(b);
+                    self.pending = 0;
+                }
+                _ => self.pending = 0,
+            }
+            if self.pending == 0 {
+                break;
+            }
+        }
+        for p in memchr::memchr2_iter(b'"', b'-', chunk) {
+            let at = self.offset + p;
+            if chunk.get(p) == Some(&b'"') {
+                self.long_string |= at - self.last_quote > self.max_string_bytes;
+                self.last_quote = at;
+                continue;
+            }
+            let before = chunk
+                .get(..p)
+                .and_then(|head| head.iter().rev().find(|b| !b.is_ascii_whitespace()))
+                .copied()
+                .unwrap_or(self.last_solid);
+            if !matches!(before, b':' | b'[' | b',') {
+                continue;
+            }
+            match (chunk.get(p + 1), chunk.get(p + 2)) {
+                (Some(b'0'), Some(&b)) => self.negative_zero |= !Self::continues_number(b),
+                (Some(b'0'), None) => self.pending = 2,
+                (None, _) => self.pending = 1,
+                _ => {}
+            }
+        }
+        if let Some(&b) = chunk.iter().rev().find(|b| !b.is_ascii_whitespace()) {
+            self.last_solid = b;
+        }
+        self.offset += chunk.len();
+    }
+
+    /// The end of the stream: a `-0` at the very end, and the last string's length.
+    fn finish(&mut self) {
+        self.negative_zero |= self.pending == 2;
+        self.pending = 0;
+        self.long_string |= self.offset - self.last_quote > self.max_string_bytes;
+    }
+}
+
 /// Whether `-0` may occur as a whole integer (serde_json reads it as the integer 0, the
 /// spanned reader as the float −0.0; such rare documents take the spanned path): a `-0`
 /// after `:`, `[` or `,` and before neither a digit, `.` nor an exponent. Dates and ids
@@ -1011,6 +1154,73 @@ mod tests {
         }
         let generated = crate::generate(300, 3).to_text(Format::Json).unwrap();
         assert!(agrees(&generated));
+        // The streamed fast path reads every one the same, whatever the buffer size.
+        let texts = files.iter().map(|f| std::fs::read_to_string(f).unwrap());
+        for text in texts.chain([generated]) {
+            for capacity in [1, 7, 4096] {
+                let reader = std::io::BufReader::with_capacity(capacity, text.as_bytes());
+                assert_eq!(
+                    from_json_reader(reader, usize::MAX >> 1),
+                    from_json(&text),
+                    "{text}"
+                );
+            }
+        }
+    }
+
+    /// Chunks of `text` as a reader hands them out: `cuts` are the chunk lengths, cycled.
+    fn watched(text: &str, cuts: &[usize], max_string_bytes: usize) -> (bool, bool) {
+        let mut watch = Scan::new(max_string_bytes);
+        let mut rest = text.as_bytes();
+        for &cut in cuts.iter().cycle() {
+            if rest.is_empty() {
+                break;
+            }
+            let (chunk, tail) = rest.split_at(cut.clamp(1, rest.len()));
+            watch.observe(chunk);
+            rest = tail;
+        }
+        watch.finish();
+        (watch.negative_zero, watch.long_string)
+    }
+
+    proptest::proptest! {
+        /// The stream's watch learns exactly what the whole-text checks find, however the
+        /// text is cut into chunks.
+        #[test]
+        fn the_watch_agrees_with_the_whole_text_checks(
+            text in "[-0-9.eE:\\[, \n\"a]{0,40}",
+            cuts in proptest::collection::vec(1usize..6, 1..5),
+            max in 0usize..8,
+        ) {
+            let options = crate::LoadOptions { max_string_bytes: max, ..Default::default() };
+            let whole = (
+                has_negative_zero_integer(&text),
+                crate::limits::json_may_hold_long_string(&text, &options),
+            );
+            proptest::prop_assert_eq!(watched(&text, &cuts, max), whole);
+        }
+    }
+
+    #[test]
+    fn a_stream_with_a_negative_zero_or_a_long_string_goes_to_the_spanned_reader() {
+        let zero = r#"{"version": 1, "objectives": [], "extra": {"z": -0}}"#;
+        let long = format!(
+            r#"{{"version": 1, "objectives": [], "extra": {{"z": "{}"}}}}"#,
+            "x".repeat(50)
+        );
+        for capacity in [1, 3, 4096] {
+            let read = |t: &str, max| {
+                from_json_reader(
+                    std::io::BufReader::with_capacity(capacity, t.as_bytes()),
+                    max,
+                )
+            };
+            assert!(read(zero, 1000).is_none());
+            assert!(read(&long, 1000).is_some());
+            assert!(read(&long, 40).is_none());
+            assert!(read(&format!("\u{feff}{long}"), 1000).is_some());
+        }
     }
 
     #[test]

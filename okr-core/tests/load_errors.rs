@@ -328,3 +328,38 @@ fn limits_name_themselves_and_can_be_raised() {
         "{err}"
     );
 }
+
+/// A JSON file of 64 MiB or more is streamed through the fast path (its text is never held
+/// whole); it must load exactly as its text does, and a broken one must still get the full
+/// diagnosis with its position, from the file read again.
+#[test]
+fn large_json_files_stream_and_still_diagnose() {
+    let doc = okr_core::generate(32_000, 7);
+    let text = doc.to_text(Format::Json).unwrap();
+    assert!(
+        text.len() >= 64 << 20,
+        "{} bytes: too small to stream",
+        text.len()
+    );
+    let dir = std::env::temp_dir().join(format!("okr-large-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let good = dir.join("large.json");
+    std::fs::write(&good, &text).unwrap();
+    assert_eq!(Document::from_path(&good).unwrap(), doc);
+
+    // Empty the last id (a key result's), near the end of the file.
+    let at = text.rfind("\"id\": \"individual-").unwrap();
+    let line = text[..at].matches('\n').count() + 1;
+    let broken = format!(
+        "{}\"id\": \"\",{}",
+        &text[..at],
+        &text[at..].split_once(',').unwrap().1
+    );
+    let bad = dir.join("broken.json");
+    std::fs::write(&bad, &broken).unwrap();
+    let err = Document::from_path(&bad).unwrap_err().to_string();
+    assert!(err.contains("broken.json"), "{err}");
+    assert!(err.contains(&format!("\n  {line}:")), "{err}");
+    assert!(err.contains("an id must not be empty"), "{err}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
