@@ -236,9 +236,9 @@ pub(crate) fn progress(kr: &KeyResult, d: NaiveDate) -> f64 {
 }
 
 /// Linear interpolation through points sorted by x, at `x`.
-fn interpolate(points: &[(f64, f64)], x: f64) -> f64 {
+fn interpolate(points: impl IntoIterator<Item = (f64, f64)>, x: f64) -> f64 {
     let mut prev: Option<(f64, f64)> = None;
-    for &(px, py) in points {
+    for (px, py) in points {
         if x <= px {
             return match prev {
                 Some((qx, qy)) if px > qx => qy + (py - qy) * (x - qx) / (px - qx),
@@ -267,27 +267,25 @@ pub(crate) fn expected(kr: &KeyResult, cycle: Option<&Cycle>, d: NaiveDate) -> f
     match &kr.kind {
         KrKind::Metric { start, target, .. } => {
             let span = days(c.start, c.end);
-            let inside: Vec<(f64, f64)> = kr
-                .plan
-                .iter()
-                .filter(|(date, _)| **date >= c.start && **date <= c.end)
-                .map(|(date, v)| (days(c.start, *date), metric_progress(*v, *start, *target)))
-                .collect();
-            if inside.is_empty() {
-                let n = days(c.start, c.end) + 1.0;
-                let e = (days(c.start, d) + 1.0) / n;
-                e.clamp(0.0, 1.0)
-            } else {
-                // Plan points on the first or last day replace the implicit end points.
-                let mut points = Vec::with_capacity(inside.len() + 2);
-                if inside.first().is_none_or(|p| p.0 > 0.0) {
-                    points.push((0.0, 0.0));
+            // The plan points inside the cycle (no list is built: this runs per key result).
+            let inside = || {
+                kr.plan
+                    .iter()
+                    .filter(|(date, _)| **date >= c.start && **date <= c.end)
+                    .map(|(date, v)| (days(c.start, *date), metric_progress(*v, *start, *target)))
+            };
+            match (inside().next(), inside().last()) {
+                (Some(first), Some(last)) => {
+                    // Plan points on the first or last day replace the implicit end points.
+                    let head = (first.0 > 0.0).then_some((0.0, 0.0));
+                    let tail = (last.0 < span).then_some((span, 1.0));
+                    interpolate(head.into_iter().chain(inside()).chain(tail), days(c.start, d))
                 }
-                points.extend_from_slice(&inside);
-                if inside.last().is_none_or(|p| p.0 < span) {
-                    points.push((span, 1.0));
+                _ => {
+                    let n = days(c.start, c.end) + 1.0;
+                    let e = (days(c.start, d) + 1.0) / n;
+                    e.clamp(0.0, 1.0)
                 }
-                interpolate(&points, days(c.start, d))
             }
         }
         KrKind::Threshold { .. } => 1.0,
