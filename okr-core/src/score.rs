@@ -274,7 +274,7 @@ pub(crate) fn expected(kr: &KeyResult, cycle: Option<&Cycle>, d: NaiveDate) -> f
                     .filter(|(date, _)| **date >= c.start && **date <= c.end)
                     .map(|(date, v)| (days(c.start, *date), metric_progress(*v, *start, *target)))
             };
-            match (inside().next(), inside().last()) {
+            match (inside().next(), inside().next_back()) {
                 (Some(first), Some(last)) => {
                     // Plan points on the first or last day replace the implicit end points.
                     let head = (first.0 > 0.0).then_some((0.0, 0.0));
