@@ -38,17 +38,31 @@ def label(n):
     return str(n)
 
 
+# Where a line comes from: the Rust `ratios` harness writes no `source`; the peers
+# (benches/peers/) write theirs. Each source's latest run is reported.
+SOURCES = ("ratios", "python-peer", "js-peer")
+
+
+def source_of(line):
+    return line.get("source", "ratios")
+
+
 def latest_run(path):
+    """The lines of the latest run of each source, in SOURCES order, and those runs' ids."""
     lines = []
     with open(path, encoding="utf-8") as f:
         for raw in f:
             raw = raw.strip()
             if raw:
                 lines.append(json.loads(raw))
-    if not lines:
-        return None, []
-    run = max(line["run"] for line in lines)
-    return run, [line for line in lines if line["run"] == run]
+    runs = {}
+    for line in lines:
+        src = source_of(line)
+        runs[src] = max(runs.get(src, line["run"]), line["run"])
+    rank = {s: i for i, s in enumerate(SOURCES)}
+    latest = [line for line in lines if line["run"] == runs[source_of(line)]]
+    latest.sort(key=lambda line: rank.get(source_of(line), len(SOURCES)))
+    return runs, latest
 
 
 def criterion_rows(directory):
@@ -79,18 +93,23 @@ def criterion_rows(directory):
 
 def render(run_lines, crit):
     out = []
-    first = run_lines[0] if run_lines else {}
-    machine = first.get("machine", {})
     if run_lines:
-        out.append(
-            f"Run of {first.get('date', '?')} on {machine.get('nproc', '?')} logical CPUs "
-            f"({machine.get('cpu', '?')}), {machine.get('mem_bytes', 0) / 2**30:.0f} GiB RAM; "
-            f"1-minute load average when the harness started: {machine.get('loadavg_1m', '?')}."
-        )
+        seen = set()
+        for line in run_lines:
+            src = source_of(line)
+            if src in seen:
+                continue
+            seen.add(src)
+            machine = line.get("machine", {})
+            out.append(
+                f"- `{src}`: run of {line.get('date', '?')} on {machine.get('nproc', '?')} logical "
+                f"CPUs ({machine.get('cpu', '?')}), {machine.get('mem_bytes', 0) / 2**30:.0f} GiB "
+                f"RAM; 1-minute load average at its start: {machine.get('loadavg_1m', '?')}."
+            )
         out.append("")
         out.append("### Goals (side by side, same process; median of several runs)")
         out.append("")
-        out.append("| figure | size | measured | goal (at 1M) | met at this size |")
+        out.append("| figure | size | measured | goal | met at this size |")
         out.append("|---|---:|---:|---|---|")
         for line in run_lines:
             if line["kind"] == "ratio":
@@ -100,17 +119,22 @@ def render(run_lines, crit):
                 )
                 if line.get("note"):
                     detail += f" {line['note']}"
-                out.append(
-                    f"| {line['name']} | {label(line['size'])} | {detail} | {line['goal']} | "
-                    f"{'yes' if line['met'] else '**no**'} |"
-                )
+                goal = line["goal"]
+                if line.get("goal_size"):
+                    goal += f" at {label(line['goal_size'])}"
+                if goal.startswith("informational"):
+                    met = "–"
+                else:
+                    met = "yes" if line["met"] else "**no**"
+                out.append(f"| {line['name']} | {label(line['size'])} | {detail} | {goal} | {met} |")
             elif line["kind"] == "memory":
                 detail = (
                     f"{line['bytes'] / 2**30:.3f} GiB peak RSS, "
                     f"{line['bytes_per_objective']:.0f} B/objective"
                 )
+                goal = line["goal"] + (f" at {label(line['goal_size'])}" if line.get("goal_size") else "")
                 out.append(
-                    f"| load + score, peak RSS | {label(line['size'])} | {detail} | {line['goal']} | "
+                    f"| load + score, peak RSS | {label(line['size'])} | {detail} | {goal} | "
                     f"{'yes' if line['met'] else '**no**'} |"
                 )
         out.append("")
@@ -172,21 +196,35 @@ def main():
     ap.add_argument("--results", default=target / "okr-bench-results.jsonl")
     ap.add_argument("--criterion", default=target / "criterion")
     ap.add_argument("--readme", help="write the tables into this file between the markers")
-    ap.add_argument("--check", action="store_true", help="fail if the latest run has no ratio")
+    ap.add_argument(
+        "--check",
+        action="store_true",
+        help="fail unless the latest runs have the harness's ratios and memory figure, and a "
+        "ratio from each source named by --require",
+    )
+    ap.add_argument(
+        "--require",
+        default="ratios",
+        help="comma-separated sources that --check requires (default: ratios)",
+    )
     ap.add_argument("--before", help="results of an earlier run: adds a before/after table")
     args = ap.parse_args()
 
     if not Path(args.results).exists():
         print(f"no results file {args.results}", file=sys.stderr)
         return 1
-    run, lines = latest_run(args.results)
+    runs, lines = latest_run(args.results)
     if args.check:
         ratios = [line for line in lines if line["kind"] == "ratio"]
         memory = [line for line in lines if line["kind"] == "memory"]
-        if not ratios or not memory:
-            print("the latest run has no ratio or memory figure", file=sys.stderr)
+        if not memory:
+            print("the latest run has no memory figure", file=sys.stderr)
             return 1
-        print(f"bench report: {len(ratios)} ratios and {len(memory)} memory figures in run {run}")
+        for src in args.require.split(","):
+            if not any(source_of(line) == src for line in ratios):
+                print(f"no ratio from `{src}` in the results", file=sys.stderr)
+                return 1
+        print(f"bench report: {len(ratios)} ratios and {len(memory)} memory figures in runs {runs}")
         return 0
     text = render(lines, criterion_rows(args.criterion))
     if args.before:
