@@ -12,6 +12,7 @@ the `<!-- results:start -->` and `<!-- results:end -->` markers with --readme.
 """
 
 import argparse
+import datetime
 import json
 import os
 import sys
@@ -149,16 +150,18 @@ def render(run_lines, crit):
         out.append("")
         out.append("### Criterion benches (median time per iteration)")
         out.append("")
-        out.append("| bench | size | median | objectives/s |")
-        out.append("|---|---:|---:|---:|")
+        out.append("| bench | size | median | objectives/s | measured (UTC) |")
+        out.append("|---|---:|---:|---:|---|")
         for r in crit:
             rate = ""
             if r["elements"] and r["median_s"] > 0:
                 rate = f"{r['elements'] / r['median_s']:.3g}"
                 if r["group"] == "incremental":
                     rate = f"{1 / r['median_s']:.3g} check-ins/s"
+            when = datetime.datetime.fromtimestamp(r["mtime"], datetime.timezone.utc)
             out.append(
-                f"| {r['group']}/{r['function']} | {r['size']} | {human_time(r['median_s'])} | {rate} |"
+                f"| {r['group']}/{r['function']} | {r['size']} | {human_time(r['median_s'])} | {rate} "
+                f"| {when:%Y-%m-%d %H:%M} |"
             )
     return "\n".join(out) + "\n"
 
