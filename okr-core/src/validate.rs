@@ -123,11 +123,30 @@ impl Out<'_> {
 }
 
 fn obj_path(i: usize) -> String {
-    format!("objectives[{i}]")
+    Loc::At("objectives", i).to_string()
 }
 
 fn kr_path(i: usize, k: usize) -> String {
-    format!("objectives[{i}].key_results[{k}]")
+    Loc::Kr(i, k).to_string()
+}
+
+/// Where an entity is, written out only when a finding needs its path: a rule looks at
+/// millions of entities and finds few.
+#[derive(Clone, Copy)]
+enum Loc {
+    /// `list[i]`, e.g. `teams[3]`.
+    At(&'static str, usize),
+    /// `objectives[i].key_results[k]`.
+    Kr(usize, usize),
+}
+
+impl std::fmt::Display for Loc {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Loc::At(list, i) => write!(f, "{list}[{i}]"),
+            Loc::Kr(i, k) => write!(f, "objectives[{i}].key_results[{k}]"),
+        }
+    }
 }
 
 /// Checks a document against every rule of SPEC §6 as of a date, under a policy.
@@ -169,7 +188,7 @@ fn validate_view(card: &View<'_>) -> Vec<Finding> {
     let lowest_two = levels.len().saturating_sub(2);
 
     duplicates(doc, &mut out);
-    references(doc, &levels, &mut out);
+    references(doc, graph, &levels, &mut out);
     for cycle in &graph.cycles {
         let ids: Vec<String> = cycle
             .iter()
@@ -348,8 +367,8 @@ fn validate_view(card: &View<'_>) -> Vec<Finding> {
 }
 
 fn duplicates(doc: &Document, out: &mut Out<'_>) {
-    fn check<'a>(out: &mut Out<'_>, what: &str, items: impl Iterator<Item = (&'a str, String)>) {
-        let mut first: HashMap<&str, String> = HashMap::default();
+    fn check<'a>(out: &mut Out<'_>, what: &str, items: impl Iterator<Item = (&'a str, Loc)>) {
+        let mut first: HashMap<&str, Loc> = HashMap::default();
         for (id, path) in items {
             match first.get(id) {
                 Some(at) => out.push(
@@ -371,7 +390,7 @@ fn duplicates(doc: &Document, out: &mut Out<'_>) {
         doc.cycles
             .iter()
             .enumerate()
-            .map(|(i, c)| (c.id.as_str(), format!("cycles[{i}]"))),
+            .map(|(i, c)| (c.id.as_str(), Loc::At("cycles", i))),
     );
     check(
         out,
@@ -379,7 +398,7 @@ fn duplicates(doc: &Document, out: &mut Out<'_>) {
         doc.teams
             .iter()
             .enumerate()
-            .map(|(i, c)| (c.id.as_str(), format!("teams[{i}]"))),
+            .map(|(i, c)| (c.id.as_str(), Loc::At("teams", i))),
     );
     check(
         out,
@@ -387,7 +406,7 @@ fn duplicates(doc: &Document, out: &mut Out<'_>) {
         doc.people
             .iter()
             .enumerate()
-            .map(|(i, c)| (c.id.as_str(), format!("people[{i}]"))),
+            .map(|(i, c)| (c.id.as_str(), Loc::At("people", i))),
     );
     check(
         out,
@@ -395,7 +414,7 @@ fn duplicates(doc: &Document, out: &mut Out<'_>) {
         doc.themes
             .iter()
             .enumerate()
-            .map(|(i, c)| (c.id.as_str(), format!("themes[{i}]"))),
+            .map(|(i, c)| (c.id.as_str(), Loc::At("themes", i))),
     );
     check(
         out,
@@ -403,26 +422,23 @@ fn duplicates(doc: &Document, out: &mut Out<'_>) {
         doc.initiatives
             .iter()
             .enumerate()
-            .map(|(i, c)| (c.id.as_str(), format!("initiatives[{i}]"))),
+            .map(|(i, c)| (c.id.as_str(), Loc::At("initiatives", i))),
     );
     // Objectives and key results share one namespace.
-    let mut both = Vec::new();
-    for (i, o) in doc.objectives.iter().enumerate() {
-        both.push((o.id.as_str(), obj_path(i)));
-        for (k, kr) in o.key_results.iter().enumerate() {
-            both.push((kr.id.as_str(), kr_path(i, k)));
-        }
-    }
-    check(out, "objective or key result", both.into_iter());
+    let both = doc.objectives.iter().enumerate().flat_map(|(i, o)| {
+        let krs = o.key_results.iter().enumerate();
+        std::iter::once((o.id.as_str(), Loc::At("objectives", i)))
+            .chain(krs.map(move |(k, kr)| (kr.id.as_str(), Loc::Kr(i, k))))
+    });
+    check(out, "objective or key result", both);
 }
 
-fn references(doc: &Document, levels: &[&str], out: &mut Out<'_>) {
+fn references(doc: &Document, graph: &Graph, levels: &[&str], out: &mut Out<'_>) {
     let cycles: HashSet<&str> = doc.cycles.iter().map(|c| c.id.as_str()).collect();
     let teams: HashSet<&str> = doc.teams.iter().map(|c| c.id.as_str()).collect();
     let people: HashSet<&str> = doc.people.iter().map(|c| c.id.as_str()).collect();
     let themes: HashSet<&str> = doc.themes.iter().map(|c| c.id.as_str()).collect();
     let initiatives: HashSet<&str> = doc.initiatives.iter().map(|c| c.id.as_str()).collect();
-    let objectives: HashSet<&str> = doc.objectives.iter().map(|c| c.id.as_str()).collect();
     let mut missing = |subject: &str, what: &str, id: &str, path: String| {
         out.push(
             code::UNKNOWN_REFERENCE,
@@ -470,7 +486,7 @@ fn references(doc: &Document, levels: &[&str], out: &mut Out<'_>) {
     }
     for (i, o) in doc.objectives.iter().enumerate() {
         let s = o.id.as_str();
-        let base = obj_path(i);
+        let base = Loc::At("objectives", i);
         if !cycles.contains(o.cycle.as_str()) {
             missing(s, "cycle", o.cycle.as_str(), format!("{base}.cycle"));
         }
@@ -503,7 +519,7 @@ fn references(doc: &Document, levels: &[&str], out: &mut Out<'_>) {
             }
         }
         for (j, l) in o.aligns_to.iter().enumerate() {
-            if !objectives.contains(l.objective.as_str()) {
+            if graph.objective(doc, l.objective.as_str()).is_none() {
                 missing(
                     s,
                     "parent objective",
@@ -513,7 +529,7 @@ fn references(doc: &Document, levels: &[&str], out: &mut Out<'_>) {
             }
         }
         for (k, kr) in o.key_results.iter().enumerate() {
-            let kb = kr_path(i, k);
+            let kb = Loc::Kr(i, k);
             for (j, p) in kr.owners.iter().enumerate() {
                 if !people.contains(p.as_str()) {
                     missing(
@@ -562,7 +578,7 @@ fn invalid_values(doc: &Document, out: &mut Out<'_>) {
     }
     for (i, o) in doc.objectives.iter().enumerate() {
         let s = o.id.as_str();
-        let base = obj_path(i);
+        let base = Loc::At("objectives", i);
         if let Some(b) = o.blend.filter(|&b| share(b)) {
             bad(
                 s,
@@ -597,7 +613,7 @@ fn invalid_values(doc: &Document, out: &mut Out<'_>) {
         }
         for (k, kr) in o.key_results.iter().enumerate() {
             let kid = kr.id.as_str();
-            let kb = kr_path(i, k);
+            let kb = Loc::Kr(i, k);
             if weight(kr.weight) {
                 bad(
                     kid,
@@ -688,7 +704,7 @@ fn invalid_values(doc: &Document, out: &mut Out<'_>) {
 fn dates_outside(o: &Objective, i: usize, c: &Cycle, out: &mut Out<'_>) {
     let outside = |d: NaiveDate| d < c.start || d > c.end;
     for (k, kr) in o.key_results.iter().enumerate() {
-        let kb = kr_path(i, k);
+        let kb = Loc::Kr(i, k);
         let mut report = |what: &str, d: NaiveDate, path: String| {
             out.push(
                 code::CHECK_IN_OUTSIDE_CYCLE,
