@@ -279,7 +279,10 @@ pub(crate) fn expected(kr: &KeyResult, cycle: Option<&Cycle>, d: NaiveDate) -> f
                     // Plan points on the first or last day replace the implicit end points.
                     let head = (first.0 > 0.0).then_some((0.0, 0.0));
                     let tail = (last.0 < span).then_some((span, 1.0));
-                    interpolate(head.into_iter().chain(inside()).chain(tail), days(c.start, d))
+                    interpolate(
+                        head.into_iter().chain(inside()).chain(tail),
+                        days(c.start, d),
+                    )
                 }
                 _ => {
                     let n = days(c.start, c.end) + 1.0;
