@@ -5,6 +5,10 @@
 //! columns to pandas or Arrow. [`Table::columns`] lists any table's columns generically, in
 //! their documented order, for export.
 //!
+//! [`Scorecard::tables`] builds every table; [`Scorecard::table`] builds one by name, and a
+//! [`TableBuilder`] builds any of them on demand, computing what tables share (the
+//! contributions, the validation findings) once and only when a table needs it.
+//!
 //! Conventions for every table: strings are UTF-8; `Option` columns are nullable (null =
 //! undefined or absent, never zero); ratios are plain fractions (0.25, not 25 %); dates are
 //! calendar dates; list columns hold ids in document order (CSV joins them with `;`).
@@ -47,6 +51,8 @@ use crate::rollup::Scorecard;
 use crate::score::active_override;
 use crate::validate::{validate_scored, Finding};
 use chrono::NaiveDate;
+use std::borrow::Borrow;
+use std::sync::OnceLock;
 
 /// A borrowed column of any table.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -420,6 +426,210 @@ impl Tables {
     }
 }
 
+/// One table of any kind, as [`TableBuilder::table`] and [`Scorecard::table`] build it.
+#[derive(Clone, Debug, PartialEq)]
+pub enum AnyTable {
+    /// One row per objective.
+    Objectives(ObjectivesTable),
+    /// One row per key result.
+    KeyResults(KeyResultsTable),
+    /// One row per check-in.
+    CheckIns(CheckInsTable),
+    /// One row per alignment link.
+    Alignments(AlignmentsTable),
+    /// One row per validation finding.
+    Findings(FindingsTable),
+    /// One row per person and cycle.
+    People(PeopleTable),
+    /// One row per objective and top-level objective it reaches.
+    Contributions(ContributionsTable),
+    /// One row per cycle and team.
+    Engagement(EngagementTable),
+    /// One row per cycle and level.
+    Distribution(DistributionTable),
+}
+
+impl AnyTable {
+    /// The table, as a [`Table`].
+    pub fn as_table(&self) -> &dyn Table {
+        match self {
+            AnyTable::Objectives(t) => t,
+            AnyTable::KeyResults(t) => t,
+            AnyTable::CheckIns(t) => t,
+            AnyTable::Alignments(t) => t,
+            AnyTable::Findings(t) => t,
+            AnyTable::People(t) => t,
+            AnyTable::Contributions(t) => t,
+            AnyTable::Engagement(t) => t,
+            AnyTable::Distribution(t) => t,
+        }
+    }
+}
+
+impl Table for AnyTable {
+    fn name(&self) -> &'static str {
+        self.as_table().name()
+    }
+    fn columns(&self) -> Vec<(&'static str, ColumnRef<'_>)> {
+        self.as_table().columns()
+    }
+    fn len(&self) -> usize {
+        self.as_table().len()
+    }
+}
+
+/// Builds the analysis tables of a scorecard one at a time, so that whoever reads one
+/// table pays for that table alone. What several tables share is computed once, on first
+/// need, and kept: the contributions (share and influence), for `objectives`,
+/// `contributions` and `engagement`; and the validation findings ([`validate_scored`]),
+/// for `findings` only. Each table equals the same table of [`Scorecard::tables`].
+///
+/// `C` is how the builder holds the scorecard: `&Scorecard` borrows it; an owning handle
+/// such as `Arc<Scorecard>` keeps it alive for as long as the builder (the Python
+/// binding's lazy tables hold one).
+///
+/// ```
+/// use okr_core::{AsOf, Document, Format, Policy, Scorecard, Table, TableBuilder};
+/// let doc = Document::from_str("version: 1\nobjectives: [{id: o, title: O, cycle: c, level: team, key_results: []}]\n", Format::Yaml)?;
+/// let card = Scorecard::new(doc, AsOf::Date(chrono::NaiveDate::from_ymd_opt(2021, 9, 1).unwrap()), Policy::default());
+/// let tables = TableBuilder::new(&card);
+/// assert_eq!(tables.objectives().id, ["o"]);
+/// assert!(!tables.is_validated()); // no table read so far needed the findings
+/// assert_eq!(tables.table("findings").map(|t| t.name()), Some("findings"));
+/// assert!(tables.is_validated());
+/// # Ok::<(), okr_core::LoadError>(())
+/// ```
+#[derive(Debug)]
+pub struct TableBuilder<C> {
+    card: C,
+    contributions: OnceLock<Contributions>,
+    findings: OnceLock<Vec<Finding>>,
+}
+
+impl<C: Borrow<Scorecard>> TableBuilder<C> {
+    /// A builder over `card`; the findings are computed if a table needs them.
+    pub fn new(card: C) -> Self {
+        TableBuilder {
+            card,
+            contributions: OnceLock::new(),
+            findings: OnceLock::new(),
+        }
+    }
+
+    /// A builder over `card` whose `findings` table lists `findings` (computed already,
+    /// e.g. by [`validate_scored`]).
+    pub fn with_findings(card: C, findings: Vec<Finding>) -> Self {
+        TableBuilder {
+            card,
+            contributions: OnceLock::new(),
+            findings: OnceLock::from(findings),
+        }
+    }
+
+    /// The scorecard the tables are built from.
+    pub fn scorecard(&self) -> &Scorecard {
+        self.card.borrow()
+    }
+
+    /// The validation findings, computed on first call.
+    pub fn validation(&self) -> &[Finding] {
+        self.findings
+            .get_or_init(|| validate_scored(self.scorecard()))
+    }
+
+    /// Whether the findings are known (given, or computed for a table that needed them).
+    pub fn is_validated(&self) -> bool {
+        self.findings.get().is_some()
+    }
+
+    fn shares(&self) -> &Contributions {
+        self.contributions
+            .get_or_init(|| Contributions::compute(self.scorecard()))
+    }
+
+    /// The table called `name` (one of [`TABLE_NAMES`]), or `None` for an unknown name.
+    pub fn table(&self, name: &str) -> Option<AnyTable> {
+        Some(match name {
+            "objectives" => AnyTable::Objectives(self.objectives()),
+            "key_results" => AnyTable::KeyResults(self.key_results()),
+            "check_ins" => AnyTable::CheckIns(self.check_ins()),
+            "alignments" => AnyTable::Alignments(self.alignments()),
+            "findings" => AnyTable::Findings(self.findings()),
+            "people" => AnyTable::People(self.people()),
+            "contributions" => AnyTable::Contributions(self.contributions()),
+            "engagement" => AnyTable::Engagement(self.engagement()),
+            "distribution" => AnyTable::Distribution(self.distribution()),
+            _ => return None,
+        })
+    }
+
+    /// Every table, the `findings` table listing `findings`.
+    fn all_with(&self, findings: &[Finding]) -> Tables {
+        Tables {
+            objectives: self.objectives(),
+            key_results: self.key_results(),
+            check_ins: self.check_ins(),
+            alignments: self.alignments(),
+            findings: findings_table(findings),
+            people: self.people(),
+            contributions: self.contributions(),
+            engagement: self.engagement(),
+            distribution: self.distribution(),
+        }
+    }
+
+    /// Every table.
+    pub fn all(&self) -> Tables {
+        self.all_with(self.validation())
+    }
+
+    /// One row per objective.
+    pub fn objectives(&self) -> ObjectivesTable {
+        self.scorecard().objectives_table(self.shares())
+    }
+
+    /// One row per key result.
+    pub fn key_results(&self) -> KeyResultsTable {
+        self.scorecard().key_results_table()
+    }
+
+    /// One row per check-in.
+    pub fn check_ins(&self) -> CheckInsTable {
+        check_ins_table(self.scorecard().document())
+    }
+
+    /// One row per alignment link.
+    pub fn alignments(&self) -> AlignmentsTable {
+        let card = self.scorecard();
+        alignments_table(card.document(), card.graph())
+    }
+
+    /// One row per validation finding (validating on first need).
+    pub fn findings(&self) -> FindingsTable {
+        findings_table(self.validation())
+    }
+
+    /// One row per person and cycle.
+    pub fn people(&self) -> PeopleTable {
+        self.scorecard().people_table()
+    }
+
+    /// One row per objective and top-level objective it reaches.
+    pub fn contributions(&self) -> ContributionsTable {
+        self.scorecard().contributions_table(self.shares())
+    }
+
+    /// One row per cycle and team.
+    pub fn engagement(&self) -> EngagementTable {
+        self.scorecard().engagement_table(self.shares())
+    }
+
+    /// One row per cycle and level.
+    pub fn distribution(&self) -> DistributionTable {
+        self.scorecard().distribution_table()
+    }
+}
+
 /// Contribution of every objective to every top-level objective it reaches.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub(crate) struct Contributions {
@@ -631,18 +841,14 @@ impl Scorecard {
 
     /// Every analysis table, with findings already computed.
     pub fn tables_with(&self, findings: &[Finding]) -> Tables {
-        let contributions = Contributions::compute(self);
-        Tables {
-            objectives: self.objectives_table(&contributions),
-            key_results: self.key_results_table(),
-            check_ins: check_ins_table(self.document()),
-            alignments: alignments_table(self.document(), self.graph()),
-            findings: findings_table(findings),
-            people: self.people_table(),
-            contributions: self.contributions_table(&contributions),
-            engagement: self.engagement_table(&contributions),
-            distribution: self.distribution_table(),
-        }
+        TableBuilder::new(self).all_with(findings)
+    }
+
+    /// The analysis table called `name` (one of [`TABLE_NAMES`]) alone, or `None` for an
+    /// unknown name: only what that table needs is computed (the findings only for
+    /// `findings`). To build several, a [`TableBuilder`] shares the work between them.
+    pub fn table(&self, name: &str) -> Option<AnyTable> {
+        TableBuilder::new(self).table(name)
     }
 
     fn objectives_table(&self, c: &Contributions) -> ObjectivesTable {
@@ -1002,4 +1208,41 @@ fn findings_table(findings: &[Finding]) -> FindingsTable {
         t.help.push(f.help.clone());
     }
     t
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use crate::generate::generate;
+    use crate::policy::Policy;
+    use crate::score::AsOf;
+
+    /// The contributions are computed for the tables that use them only, and once.
+    #[test]
+    fn a_builder_computes_what_tables_share_once_and_only_when_needed() {
+        let as_of = AsOf::Date(NaiveDate::from_ymd_opt(2021, 10, 15).unwrap());
+        let card = Scorecard::new(generate(60, 3), as_of, Policy::default());
+        let b = TableBuilder::new(&card);
+        for name in [
+            "key_results",
+            "check_ins",
+            "alignments",
+            "people",
+            "distribution",
+        ] {
+            b.table(name).unwrap();
+        }
+        assert!(b.contributions.get().is_none() && b.findings.get().is_none());
+        b.objectives();
+        let first: *const Contributions = b.contributions.get().unwrap();
+        b.engagement();
+        b.contributions();
+        assert!(std::ptr::eq(first, b.contributions.get().unwrap()));
+        assert!(b.findings.get().is_none());
+        assert_eq!(
+            *b.contributions.get().unwrap(),
+            Contributions::compute(&card)
+        );
+    }
 }

@@ -87,9 +87,9 @@ mod tree;
 mod validate;
 
 pub use analysis::{
-    AlignmentsTable, AsColumn, CheckInsTable, ColumnRef, ContributionsTable, DistributionTable,
-    EngagementTable, FindingsTable, KeyResultsTable, ObjectivesTable, PeopleTable, Table, Tables,
-    TABLE_NAMES,
+    AlignmentsTable, AnyTable, AsColumn, CheckInsTable, ColumnRef, ContributionsTable,
+    DistributionTable, EngagementTable, FindingsTable, KeyResultsTable, ObjectivesTable,
+    PeopleTable, Table, TableBuilder, Tables, TABLE_NAMES,
 };
 pub use document::Format;
 pub use error::{LoadError, Problem, SaveError, UpdateError};

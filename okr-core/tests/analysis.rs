@@ -270,6 +270,106 @@ fn every_table_has_documented_columns_of_equal_length() {
     }
 }
 
+/// The table called `name` of `t`, as the builders return it.
+fn any_table(t: &Tables, name: &str) -> AnyTable {
+    match name {
+        "objectives" => AnyTable::Objectives(t.objectives.clone()),
+        "key_results" => AnyTable::KeyResults(t.key_results.clone()),
+        "check_ins" => AnyTable::CheckIns(t.check_ins.clone()),
+        "alignments" => AnyTable::Alignments(t.alignments.clone()),
+        "findings" => AnyTable::Findings(t.findings.clone()),
+        "people" => AnyTable::People(t.people.clone()),
+        "contributions" => AnyTable::Contributions(t.contributions.clone()),
+        "engagement" => AnyTable::Engagement(t.engagement.clone()),
+        "distribution" => AnyTable::Distribution(t.distribution.clone()),
+        _ => panic!("unknown table {name}"),
+    }
+}
+
+/// Each table built alone (by a fresh builder, or by `Scorecard::table`) equals the same
+/// table of `tables_with`; a fresh builder validates only for `findings`; one builder
+/// building every table, in any order, gives them all the same.
+fn assert_tables_alone_equal_tables_with(card: &Scorecard) {
+    let findings = validate_scored(card);
+    let all = card.tables_with(&findings);
+    assert_eq!(card.tables(), all);
+    assert_eq!(TableBuilder::new(card).all(), all);
+    assert_eq!(
+        TableBuilder::with_findings(card, findings.clone()).all(),
+        all
+    );
+    for name in TABLE_NAMES {
+        let b = TableBuilder::new(card);
+        let one = b.table(name).unwrap();
+        assert_eq!(one.name(), name);
+        assert_eq!(one.len(), all.get(name).unwrap().len(), "{name}");
+        assert_eq!(one, any_table(&all, name), "{name}");
+        assert_eq!(b.is_validated(), name == "findings", "{name}");
+        assert_eq!(card.table(name).unwrap(), any_table(&all, name), "{name}");
+    }
+    let shared = TableBuilder::new(card);
+    for name in TABLE_NAMES.iter().rev() {
+        assert_eq!(shared.table(name).unwrap(), any_table(&all, name), "{name}");
+    }
+    assert_eq!(shared.validation(), findings.as_slice());
+    assert!(card.table("nope").is_none() && shared.table("").is_none());
+}
+
+#[test]
+fn each_table_built_alone_equals_the_same_table_of_tables_with() {
+    let examples = [
+        "/../examples/engineering-2021-h2.yaml",
+        "/../examples/engineering-2020-h2-to-2021-h2.yaml",
+        "/../docs/examples/walkthrough-draft.yaml",
+        "/../docs/examples/scoring-rollup.yaml",
+    ];
+    let mut with_findings = 0;
+    for path in examples {
+        let doc = Document::from_path(format!("{}{path}", env!("CARGO_MANIFEST_DIR"))).unwrap();
+        for as_of in [day(2021, 8, 1), day(2021, 11, 15), day(2022, 6, 20)] {
+            let card = Scorecard::new(doc.clone(), AsOf::Date(as_of), Policy::default());
+            with_findings += usize::from(!validate_scored(&card).is_empty());
+            assert_tables_alone_equal_tables_with(&card);
+        }
+    }
+    assert!(with_findings > 0, "some case has findings");
+    let card = Scorecard::new(
+        generate(300, 11),
+        AsOf::Date(day(2021, 10, 15)),
+        Policy::default(),
+    );
+    let t = card.tables();
+    for name in TABLE_NAMES {
+        assert!(
+            !t.get(name).unwrap().is_empty() || name == "findings",
+            "{name}"
+        );
+    }
+    assert_tables_alone_equal_tables_with(&card);
+}
+
+#[test]
+fn a_builder_keeps_the_findings_it_is_given() {
+    let card = card(&format!(
+        "{HEAD}  - {{id: o, title: O, cycle: c, level: team, key_results: []}}\n"
+    ));
+    let given = vec![Finding {
+        code: "mine".into(),
+        severity: Severity::Info,
+        subjects: vec!["o".into()],
+        path: None,
+        message: "given".into(),
+        help: None,
+    }];
+    let b = TableBuilder::with_findings(&card, given.clone());
+    assert!(b.is_validated());
+    assert_eq!(b.findings().code, ["mine"]);
+    assert_eq!(b.all(), card.tables_with(&given));
+    // Owned handles work as well as borrows.
+    let owned = TableBuilder::new(std::sync::Arc::new(card.clone()));
+    assert_eq!(owned.objectives(), card.tables().objectives);
+}
+
 /// Random DAGs for the finite-difference check: objective i aligns to some j < i.
 fn arb_dag() -> impl Strategy<Value = (Document, prop::sample::Index)> {
     let obj = (
@@ -303,6 +403,18 @@ fn arb_dag() -> impl Strategy<Value = (Document, prop::sample::Index)> {
         }
         (Document::from_str(&y, Format::Yaml).unwrap(), pick)
     })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// On random alignment DAGs too, each table alone equals the same table of
+    /// `tables_with`.
+    #[test]
+    fn tables_alone_equal_tables_with_on_random_dags((doc, _pick) in arb_dag()) {
+        let card = Scorecard::new(doc, AsOf::Date(day(2021, 10, 1)), Policy::default());
+        assert_tables_alone_equal_tables_with(&card);
+    }
 }
 
 proptest! {

@@ -2,15 +2,16 @@
 //!
 //! This crate only converts: Python values to okr-core types and back, okr-core errors to
 //! the exceptions of `okr._errors`. Every rule, formula and table lives in okr-core. Tables
-//! cross over as Arrow IPC bytes (whole columns at once); `okr._frames` turns them into
-//! pyarrow tables and pandas DataFrames.
+//! cross over as Arrow IPC bytes (whole columns at once), one table when it is first read;
+//! `okr._frames` turns them into pyarrow tables and pandas DataFrames.
 
 use chrono::NaiveDate;
-use okr_core::{AsOf, CheckIn, Format, Override, Value};
-use pyo3::exceptions::{PyTypeError, PyValueError};
+use okr_core::{AsOf, CheckIn, Format, Override, Table as _, Value};
+use pyo3::exceptions::{PyKeyError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyDict, PyList, PyString};
+use pyo3::types::{PyBytes, PyList, PyString};
 use std::path::PathBuf;
+use std::sync::{Arc, Mutex, PoisonError};
 
 // ---------------------------------------------------------------------------------------
 // Errors
@@ -106,39 +107,21 @@ fn finding(f: &okr_core::Finding) -> Finding {
     }
 }
 
-/// The tables as Arrow IPC files, by name, and the document's level names (in order).
-fn tables_ipc<'py>(py: Python<'py>, card: &okr_core::Scorecard) -> PyResult<Bound<'py, PyAny>> {
-    let (files, failed) = py.detach(|| {
-        let findings = okr_core::validate_scored(card);
-        let tables = card.tables_with(&findings);
-        let mut files: Vec<(&'static str, Vec<u8>)> = Vec::new();
-        for name in okr_core::TABLE_NAMES {
-            if let Some(t) = tables.get(name) {
-                let mut bytes = Vec::new();
-                if let Err(e) = okr_core::arrow::write_ipc(t, &mut bytes) {
-                    return (files, Some(format!("table `{}`: {e}", t.name())));
-                }
-                files.push((name, bytes));
-            }
-        }
-        (files, None)
-    });
-    if let Some(message) = failed {
-        return Err(error(py, "OkrError", message));
-    }
-    let dict = PyDict::new(py);
-    for (name, bytes) in files {
-        dict.set_item(name, PyBytes::new(py, &bytes))?;
-    }
+/// An `okr.Tables` over a snapshot of the scorecard: its tables are built when first read.
+fn lazy_tables(py: Python<'_>, card: Arc<okr_core::Scorecard>) -> PyResult<Bound<'_, PyAny>> {
     let levels: Vec<String> = card
         .document()
         .level_names()
         .into_iter()
         .map(str::to_string)
         .collect();
+    let source = TableSource {
+        builder: okr_core::TableBuilder::new(card),
+        built: Mutex::new(Vec::new()),
+    };
     py.import("okr._frames")?
         .getattr("Tables")?
-        .call1((dict, levels))
+        .call_method1("_lazy", (source, levels))
 }
 
 // ---------------------------------------------------------------------------------------
@@ -418,7 +401,9 @@ impl Document {
         let policy = policy_or_default(policy);
         let doc = self.inner.clone();
         let inner = py.detach(move || okr_core::Scorecard::new(doc, as_of, policy));
-        Ok(Scorecard { inner })
+        Ok(Scorecard {
+            inner: Arc::new(inner),
+        })
     }
 
     /// The validation findings as of a date (None = today).
@@ -444,7 +429,7 @@ impl Document {
         policy: Option<&Policy>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let card = self.score(py, as_of, policy)?;
-        tables_ipc(py, &card.inner)
+        lazy_tables(py, card.inner)
     }
 
     /// The cascade as indented text, as `okr tree` prints it.
@@ -515,7 +500,9 @@ impl Document {
 /// Scores of a whole document as of a date, updated incrementally by check-ins.
 #[pyclass(module = "okr")]
 struct Scorecard {
-    inner: okr_core::Scorecard,
+    /// Shared with the lazy tables taken from it, which see it as it was then: a check-in
+    /// or override while they live copies it first (`Arc::make_mut`).
+    inner: Arc<okr_core::Scorecard>,
 }
 
 #[pymethods]
@@ -569,7 +556,7 @@ impl Scorecard {
         let mut c = CheckIn::new(date_from(date)?, value);
         c.confidence = confidence;
         c.note = note;
-        self.inner
+        Arc::make_mut(&mut self.inner)
             .check_in(key_result, c)
             .map_err(|e| update_error(py, &e))
     }
@@ -591,7 +578,7 @@ impl Scorecard {
             reason,
             extra: Default::default(),
         };
-        self.inner
+        Arc::make_mut(&mut self.inner)
             .set_override(objective, over)
             .map_err(|e| update_error(py, &e))
     }
@@ -609,9 +596,9 @@ impl Scorecard {
         found.iter().map(finding).collect()
     }
 
-    /// The analysis tables, as pandas DataFrames.
+    /// The analysis tables, as pandas DataFrames (each built when first read).
     fn tables<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        tables_ipc(py, &self.inner)
+        lazy_tables(py, Arc::clone(&self.inner))
     }
 
     /// The cascade as indented text.
@@ -632,6 +619,55 @@ impl Scorecard {
     fn _repr_html_(&self) -> String {
         let findings = okr_core::validate_scored(&self.inner);
         self.inner.render_html(&findings)
+    }
+}
+
+/// The analysis tables of one scorecard, built one at a time when `okr.Tables` first
+/// reads them (the core's `TableBuilder`, holding the scorecard as it was).
+#[pyclass(module = "okr", name = "_TableSource", frozen)]
+struct TableSource {
+    builder: okr_core::TableBuilder<Arc<okr_core::Scorecard>>,
+    /// The names of the tables built so far, in order.
+    built: Mutex<Vec<&'static str>>,
+}
+
+#[pymethods]
+impl TableSource {
+    /// The table called `name`, built now, as an Arrow IPC file.
+    fn ipc<'py>(&self, py: Python<'py>, name: &str) -> PyResult<Bound<'py, PyBytes>> {
+        let built = py.detach(|| {
+            let table = self.builder.table(name)?;
+            let mut bytes = Vec::new();
+            let written = okr_core::arrow::write_ipc(&table, &mut bytes);
+            Some((table.name(), written.map(|()| bytes)))
+        });
+        let Some((name, written)) = built else {
+            return Err(PyKeyError::new_err(format!(
+                "unknown table `{name}`: one of {}",
+                okr_core::TABLE_NAMES.join(", ")
+            )));
+        };
+        let bytes = written.map_err(|e| error(py, "OkrError", format!("table `{name}`: {e}")))?;
+        self.built
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(name);
+        Ok(PyBytes::new(py, &bytes))
+    }
+
+    /// The names of the tables built so far, in order.
+    #[getter]
+    fn built(&self) -> Vec<&'static str> {
+        self.built
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    /// Whether the document has been validated (only the `findings` table needs it).
+    #[getter]
+    fn validated(&self) -> bool {
+        self.builder.is_validated()
     }
 }
 
@@ -689,6 +725,7 @@ fn _okr(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Finding>()?;
     m.add_class::<Policy>()?;
     m.add_class::<Problem>()?;
+    m.add_class::<TableSource>()?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add(
         "TABLE_NAMES",

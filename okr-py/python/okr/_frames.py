@@ -1,14 +1,14 @@
 """Analysis tables as pandas DataFrames (and pyarrow tables).
 
-The core computes every table as whole columns and hands each over as an Arrow IPC file;
-pyarrow reads it without creating a Python object per row, and pandas takes the columns
-from pyarrow. Column meanings are documented in okr-core's ``analysis`` module and in the
-README.
+The core computes a table as whole columns when it is first read and hands it over as an
+Arrow IPC file; pyarrow reads it without creating a Python object per row, and pandas takes
+the columns from pyarrow. Column meanings are documented in okr-core's ``analysis`` module
+and in the README.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Dict, List, Mapping, Optional, Union, overload
+from typing import TYPE_CHECKING, Dict, List, Mapping, Optional, Protocol, Union, overload
 
 import pandas as pd
 import pyarrow as pa
@@ -27,6 +27,12 @@ STATUSES = ("on_track", "at_risk", "off_track", "unknown")
 SEVERITIES = ("error", "warning", "info")
 #: Categories of the key results' ``kind`` column.
 KINDS = ("metric", "threshold", "binary", "milestones", "baseline")
+
+
+class _Source(Protocol):
+    """Where lazy tables come from: the core's builder over one scorecard."""
+
+    def ipc(self, name: str) -> bytes: ...
 
 
 def _arrow_to_pandas(table: pa.Table, levels: List[str]) -> pd.DataFrame:
@@ -81,26 +87,53 @@ class Tables:
 
     Each attribute (``objectives``, ``key_results``, ``check_ins``, ``alignments``,
     ``findings``, ``people``, ``contributions``, ``engagement``, ``distribution``) is a
-    pandas DataFrame, built on first access. Dtypes: strings use pandas' Arrow-backed
-    ``string`` dtype; ``status``, ``severity``, ``kind`` and ``level`` are categoricals
-    (``level`` ordered top first); numbers are ``float64`` with NaN for undefined; counts
-    are ``int64`` (``Int64`` when nullable); dates are ``datetime64[s]``; id lists
-    (``owners``, ``themes``, ``subjects``, ``top_objectives``) are Arrow list columns.
+    pandas DataFrame, built on first access and kept: ``tables()`` itself computes nothing,
+    reading ``objectives`` builds that table alone, and the document is validated only for
+    ``findings``. The tables are those of the scorecard when ``tables()`` was called:
+    check-ins recorded later do not change them (call ``tables()`` again).
+
+    Dtypes: strings use pandas' Arrow-backed ``string`` dtype; ``status``, ``severity``,
+    ``kind`` and ``level`` are categoricals (``level`` ordered top first); numbers are
+    ``float64`` with NaN for undefined; counts are ``int64`` (``Int64`` when nullable);
+    dates are ``datetime64[s]``; id lists (``owners``, ``themes``, ``subjects``,
+    ``top_objectives``) are Arrow list columns.
+
+    ``Tables(ipc, levels)`` makes one from Arrow IPC files already written (by name, e.g.
+    by ``okr export --format arrow``) and the document's level names, top first.
     """
 
     def __init__(self, ipc: Mapping[str, bytes], levels: List[str]) -> None:
         self._ipc = dict(ipc)
         self._levels = list(levels)
+        self._source: Optional[_Source] = None
         self._arrow: Dict[str, pa.Table] = {}
         self._frames: Dict[str, pd.DataFrame] = {}
 
+    @classmethod
+    def _lazy(cls, source: _Source, levels: List[str]) -> "Tables":
+        """Tables that ``source`` builds one at a time, when first read."""
+        tables = cls({}, levels)
+        tables._source = source
+        return tables
+
     def _table(self, name: str) -> pa.Table:
         if name not in self._arrow:
-            if name not in self._ipc:
+            if name in self._ipc:
+                ipc = self._ipc[name]
+            elif self._source is not None and name in TABLE_NAMES:
+                ipc = self._source.ipc(name)
+            else:
                 raise KeyError(f"unknown table `{name}`: one of {', '.join(TABLE_NAMES)}")
-            reader = pa.ipc.open_file(pa.py_buffer(self._ipc[name]))
+            reader = pa.ipc.open_file(pa.py_buffer(ipc))
             self._arrow[name] = reader.read_all()
+            if self._source is not None and all(n in self._arrow for n in TABLE_NAMES):
+                self._source = None  # every table built: let the scorecard go
         return self._arrow[name]
+
+    def __getstate__(self) -> Dict[str, object]:
+        # Pickled (or deep-copied) tables carry every table, not the core's builder.
+        self.to_arrow()
+        return dict(self.__dict__)
 
     def frame(self, name: str) -> pd.DataFrame:
         """The table called ``name`` as a DataFrame."""

@@ -9,7 +9,7 @@ from ._frames import Tables
 _Date = Union[datetime.date, str]
 _Path = Union[str, "os.PathLike[str]"]
 
-__all__ = ["Document", "Finding", "Policy", "Problem", "Scorecard", "Scores", "json_schema", "load", "loads", "__version__", "TABLE_NAMES"]
+__all__ = ["Document", "Finding", "Policy", "Problem", "Scorecard", "Scores", "_TableSource", "json_schema", "load", "loads", "__version__", "TABLE_NAMES"]
 
 __version__: str
 TABLE_NAMES: Tuple[str, ...]
@@ -106,6 +106,17 @@ class Policy:
     def max_objectives(self) -> int: ...
     @property
     def stale_days(self) -> int: ...
+
+@final
+class _TableSource:
+    """The analysis tables of one scorecard, built one at a time when ``okr.Tables`` first
+    reads them (the core's ``TableBuilder``, holding the scorecard as it was)."""
+
+    def ipc(self, name: str) -> bytes: ...
+    @property
+    def built(self) -> List[str]: ...
+    @property
+    def validated(self) -> bool: ...
 
 @final
 class Document:
