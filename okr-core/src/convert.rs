@@ -363,10 +363,17 @@ pub(crate) fn boolean(cx: &mut Cx, node: &Node, path: &Path<'_>) -> Option<bool>
 
 /// Parses `YYYY-MM-DD` (TOML native dates arrive as their text).
 pub(crate) fn parse_date(s: &str) -> Option<NaiveDate> {
+    use chrono::format::{parse, Item, Parsed, StrftimeItems};
+    // `NaiveDate::parse_from_str(s, "%Y-%m-%d")`, with the format read once rather than for
+    // each of the millions of dates of a large document.
+    static ITEMS: std::sync::LazyLock<Vec<Item<'static>>> =
+        std::sync::LazyLock::new(|| StrftimeItems::new("%Y-%m-%d").collect());
     if s.len() != 10 {
         return None;
     }
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
+    let mut parsed = Parsed::new();
+    parse(&mut parsed, s, ITEMS.iter()).ok()?;
+    parsed.to_naive_date().ok()
 }
 
 /// A date `YYYY-MM-DD`.
@@ -467,6 +474,50 @@ fn free_value(cx: &mut Cx, node: &Node, path: &Path<'_>) -> serde_json::Value {
                 map.insert(key.name.clone(), v);
             }
             J::Object(map)
+        }
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::parse_date;
+    use chrono::NaiveDate;
+
+    fn reference(s: &str) -> Option<NaiveDate> {
+        (s.len() == 10)
+            .then(|| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok())
+            .flatten()
+    }
+
+    #[test]
+    fn dates_parse_as_with_the_format_string() {
+        for s in [
+            "2021-07-01",
+            "2020-02-29",
+            "2021-02-29",
+            "2021-13-01",
+            "2021-00-10",
+            "0000-01-01",
+            "9999-12-31",
+            "+202-01-01",
+            "2021-7-01 ",
+            " 2021-7-01",
+            "2021/07/01",
+            "2021-07-1x",
+        ] {
+            assert_eq!(parse_date(s), reference(s), "{s}");
+        }
+        assert_eq!(
+            parse_date("2021-07-01"),
+            NaiveDate::from_ymd_opt(2021, 7, 1)
+        );
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_short_text_parses_as_with_the_format_string(s in "[0-9+ -]{8,12}") {
+            proptest::prop_assert_eq!(parse_date(&s), reference(&s));
         }
     }
 }
