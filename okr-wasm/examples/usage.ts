@@ -5,11 +5,13 @@ import init, { Document, type Finding, type Scores, type ScoreReport, type TreeR
 
 export async function dashboard(url: string, asOf: string): Promise<string[]> {
   await init();
-  const text = await (await fetch(url)).text();
+  // Bytes go into the module in one copy (a string is copied character by character).
+  const bytes = new Uint8Array(await (await fetch(url)).arrayBuffer());
+  const format = url.endsWith(".json") ? "json" : url.endsWith(".toml") ? "toml" : "yaml";
 
   let doc: Document;
   try {
-    doc = Document.fromYaml(text);
+    doc = Document.fromBytes(bytes, format);
   } catch (e) {
     // Load errors carry every problem with its path and position.
     const problems = (e as Error & { problems?: { path: string; line: number | null; column: number | null; message: string }[] }).problems ?? [];

@@ -131,6 +131,92 @@ test("load errors carry every problem with its position", () => {
   });
 });
 
+test("fromBytes loads what the text loaders load", () => {
+  for (const [file, from] of [["json", Document.fromJson], ["yaml", Document.fromYaml], ["toml", Document.fromToml]]) {
+    const path = join(ROOT, "examples", `engineering-2021-h2.${file}`);
+    const bytes = readFileSync(path); // a Buffer, which is a Uint8Array
+    const want = from(read(path)).toJson();
+    assert.equal(Document.fromBytes(bytes, file).toJson(), want, file);
+    assert.equal(Document.fromBytes(new Uint8Array(bytes), file).toJson(), want, file);
+    assert.equal(Document.fromBytes(new TextEncoder().encode(read(path)), file).toJson(), want, file);
+  }
+  const small = new TextEncoder().encode(SMALL);
+  assert.deepEqual(Document.fromBytes(small, "yaml").score("2021-10-01").report(), Document.fromYaml(SMALL).score("2021-10-01").report());
+  // Load errors are the text loaders', with the same positions.
+  const bad = "version: 1\nobjectives:\n  - {id: é, titel: P, cycle: c, level: team, key_results: []}\n";
+  const problems = (load) => {
+    try {
+      load();
+    } catch (e) {
+      assert.ok(e instanceof Error);
+      return { message: e.message, problems: e.problems };
+    }
+    assert.fail("no error");
+  };
+  assert.deepEqual(problems(() => Document.fromBytes(new TextEncoder().encode(bad), "yaml")), problems(() => Document.fromYaml(bad)));
+  assert.throws(() => Document.fromBytes(small, "xml"), /unknown format `xml`/);
+});
+
+test("fromBytes: bytes that are not UTF-8 throw with the position of the first bad byte", () => {
+  const head = new TextEncoder().encode("version: 1\nobjectives:\n  - {id: é");
+  for (const bad of [[0xff], [0xc3], [0xe2, 0x82], [0xed, 0xa0, 0x80]]) {
+    const bytes = new Uint8Array([...head, ...bad, ...new TextEncoder().encode(", title: t}\n")]);
+    assert.throws(() => Document.fromBytes(bytes, "yaml"), (e) => {
+      assert.ok(e instanceof Error);
+      assert.match(e.message, new RegExp(`not valid UTF-8 \\(invalid byte at offset ${head.length}\\)`));
+      // Line 3; the column counts characters (`é` is one), as the parsers' columns do.
+      assert.deepEqual(e.problems, [{ path: "", line: 3, column: 11, message: `the text is not valid UTF-8 (invalid byte at offset ${head.length})` }]);
+      return true;
+    });
+  }
+  assert.throws(() => Document.fromBytes(new Uint8Array([0x80]), "json"), (e) => {
+    assert.deepEqual([e.problems[0].line, e.problems[0].column], [1, 1]);
+    return true;
+  });
+  assert.ok(close(Document.fromYaml(SMALL).score("2021-10-01").objective("top").score, 0.05));
+});
+
+test("the report holds the scores of objective() and keyResult(), ids as written", () => {
+  // Ids with characters outside ASCII and the BMP, a byte-order mark and a line break.
+  const ids = ["top", "é-😀", "\ufeffbom", "a\nb"];
+  const doc = Document.fromJson(JSON.stringify({
+    version: 1,
+    cycles: [{ id: "H2", start: "2021-07-01", end: "2021-12-31" }],
+    objectives: ids.map((id, i) => ({
+      id, title: "t", cycle: "H2", level: "team",
+      ...(i > 0 ? { aligns_to: ["top"] } : {}),
+      key_results: i === 0 ? [] : [
+        { id: `${id}-kr`, title: "k", kind: "metric", start: 0, target: 10, check_ins: [{ date: "2021-08-01", value: 3 * i }] },
+        { id: `${id}\u2028kr2`, title: "k", kind: "binary" },
+      ],
+    })),
+  }));
+  const card = doc.score("2021-10-01");
+  card.checkIn("a\nb-kr", "2021-09-01", Infinity); // a non-finite progress is null, as in JSON
+  const report = card.report();
+  assert.deepEqual(report.objectives.map((o) => o.id), ids);
+  assert.deepEqual(report.keyResults.map((k) => [k.id, k.objective]), ids.slice(1).flatMap((id) => [[`${id}-kr`, id], [`${id}\u2028kr2`, id]]));
+  for (const o of report.objectives) {
+    assert.deepEqual(Object.keys(o), ["id", "score", "progress", "expected", "status", "forecast"]);
+    const { id, ...scores } = o;
+    assert.deepEqual(scores, card.objective(id));
+  }
+  for (const k of report.keyResults) {
+    assert.deepEqual(Object.keys(k), ["id", "objective", "score", "progress", "expected", "status", "forecast"]);
+    const { id, objective, ...scores } = k;
+    assert.deepEqual(scores, card.keyResult(id));
+  }
+  assert.equal(report.keyResults[4].progress, null);
+  assert.equal(report.objectives[1].score, 0.15); // (0.3 + 0) / 2
+  // The example, against the scores one by one.
+  const example = Document.fromYaml(read(ROOT, "examples", "engineering-2021-h2.yaml")).score("2021-11-15");
+  const all = example.report();
+  assert.equal(all.asOf, "2021-11-15");
+  assert.equal(all.objectives.length, 27);
+  for (const { id, ...scores } of all.objectives) assert.deepEqual(scores, example.objective(id));
+  for (const { id, objective, ...scores } of all.keyResults) assert.deepEqual(scores, example.keyResult(id));
+});
+
 test("misuse throws Error, never crashes", () => {
   const card = Document.fromYaml(SMALL).score("2021-10-01");
   assert.throws(() => card.objective("nope"), /unknown objective `nope`/);

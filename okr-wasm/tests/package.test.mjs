@@ -41,6 +41,8 @@ test("node: require and import of the installed package", () => {
     `const { Document } = require("okr-wasm");
 const fs = require("fs");
 const card = Document.fromYaml(fs.readFileSync(process.argv[2], "utf8")).score("2021-11-15");
+const report = Document.fromBytes(fs.readFileSync(process.argv[2]), "yaml").score("2021-11-15").report();
+if (JSON.stringify(report) !== JSON.stringify(card.report())) throw new Error("fromBytes differs");
 console.log(JSON.stringify(card.objective("tools-leverage")));`,
   );
   writeFileSync(
