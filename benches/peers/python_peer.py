@@ -111,13 +111,14 @@ def peer_graph(doc: Dict[str, Any]) -> nx.DiGraph:
     return g
 
 
-def latest_check_in(check_ins: List[Dict[str, Any]], d: date) -> Optional[Dict[str, Any]]:
-    """The latest check-in dated on or before ``d`` (on a tie, the later entry)."""
+def latest_dated(items: List[Dict[str, Any]], d: date) -> Optional[Dict[str, Any]]:
+    """The item (check-in, override) dated latest on or before ``d`` (on a tie, the later
+    entry)."""
     best, best_day = None, None
-    for c in check_ins:
-        day = date.fromisoformat(c["date"])
+    for x in items:
+        day = date.fromisoformat(x["date"])
         if day <= d and (best_day is None or day >= best_day):
-            best, best_day = c, day
+            best, best_day = x, day
     return best
 
 
@@ -129,7 +130,7 @@ def kr_progress(kr: Dict[str, Any], d: date) -> Score:
         start, target = kr["start"], kr["target"]
         if target == start:  # a `zero_range` finding: nothing to measure against
             return None
-        c = latest_check_in(check_ins, d)
+        c = latest_dated(check_ins, d)
         value = start if c is None else c["value"]
         return (value - start) / (target - start)
     if kind == "threshold":
@@ -142,7 +143,7 @@ def kr_progress(kr: Dict[str, Any], d: date) -> Score:
             held = sum(1 for v in values if v <= kr["threshold"])
         return held / len(values)
     if kind == "binary":
-        c = latest_check_in(check_ins, d)
+        c = latest_dated(check_ins, d)
         return 1.0 if c is not None and bool(c["value"]) else 0.0
     if kind == "milestones":
         milestones = kr["milestones"]
@@ -183,16 +184,6 @@ def weighted_mean(inputs: List[Tuple[float, float]]) -> Score:
     return sum(w * s for w, s in inputs) / total
 
 
-def active_override(overrides: List[Dict[str, Any]], d: date) -> Optional[Dict[str, Any]]:
-    """The override dated latest on or before ``d`` (on a tie, the later entry)."""
-    best, best_day = None, None
-    for x in overrides:
-        day = date.fromisoformat(x["date"])
-        if day <= d and (best_day is None or day >= best_day):
-            best, best_day = x, day
-    return best
-
-
 def peer_rollup(g: nx.DiGraph, kr_scores: Dict[str, Score], d: date) -> Dict[str, Score]:
     """Step 4: every objective's score, children before parents (SPEC §4)."""
     scores: Dict[str, Score] = {}
@@ -229,7 +220,7 @@ def peer_rollup(g: nx.DiGraph, kr_scores: Dict[str, Score], d: date) -> Dict[str
             score = None  # only an override scores a manual objective
         else:
             raise ValueError(f"unknown rollup mode {mode!r}")
-        override = active_override(o.get("overrides", []), d)
+        override = latest_dated(o.get("overrides", []), d)
         if override is not None:
             score = override["score"]
         scores[oid] = None if score is None else clamp(score)
