@@ -178,9 +178,9 @@ def value_of(line):
 
 def render_before_after(before_lines, after_lines):
     after = {(l["kind"], l["name"], l["size"]): l for l in after_lines}
-    out = ["", "### Before and after the core changes (same harness, same sizes)", ""]
+    out = ["", "### Before and after (same harness, same sizes)", ""]
     b0 = before_lines[0] if before_lines else {}
-    out.append(f"Before: run of {b0.get('date', '?')}, before the core changes. After: the run above.")
+    out.append(f"Before: the run of {b0.get('date', '?')} (`--before`). After: the run above.")
     out.append("")
     out.append("| figure | size | before | after |")
     out.append("|---|---:|---:|---:|")
