@@ -166,6 +166,30 @@ pub(crate) fn read_text(path: &FsPath) -> Result<String, LoadError> {
     })
 }
 
+/// The text of UTF-8 bytes, or a load error at the first invalid byte (its offset, and its
+/// line and column as the parsers count them: 1-based, the column in characters).
+fn utf8_text(bytes: &[u8]) -> Result<&str, LoadError> {
+    std::str::from_utf8(bytes).map_err(|e| {
+        let offset = e.valid_up_to();
+        let valid = bytes
+            .get(..offset)
+            .and_then(|b| std::str::from_utf8(b).ok())
+            .unwrap_or_default();
+        let line_start = valid.rfind('\n').map_or(0, |i| i + 1);
+        let line = valid.bytes().filter(|&b| b == b'\n').count() + 1;
+        let column = valid.get(line_start..).unwrap_or_default().chars().count() + 1;
+        LoadError {
+            source_name: None,
+            problems: vec![crate::error::Problem {
+                path: String::new(),
+                line: u32::try_from(line).ok(),
+                column: u32::try_from(column).ok(),
+                message: format!("the text is not valid UTF-8 (invalid byte at offset {offset})"),
+            }],
+        }
+    })
+}
+
 /// From this size on, [`Document::from_path_with`] streams a JSON file through the fast path
 /// instead of reading its text first (smaller files are read whole: parsing a slice is
 /// faster than parsing a stream).
@@ -194,6 +218,24 @@ impl Document {
     #[allow(clippy::should_implement_trait)]
     pub fn from_str(text: &str, format: Format) -> Result<Document, LoadError> {
         Document::from_str_with(text, format, &LoadOptions::default())
+    }
+
+    /// Loads a document from UTF-8 bytes (a file's or a network buffer's content) in the
+    /// given format: the same as [`Document::from_str`] of their text. Bytes that are not
+    /// UTF-8 give one problem at the first invalid byte: its offset, and its line and
+    /// column as the parsers count them (1-based, the column in characters).
+    ///
+    /// ```
+    /// use okr_core::{Document, Format};
+    /// let doc = Document::from_bytes(b"version: 1\nobjectives: []\n", Format::Yaml)?;
+    /// assert!(doc.objectives.is_empty());
+    /// let err = Document::from_bytes(b"version: 1\nobjectives: [\xff]\n", Format::Yaml).unwrap_err();
+    /// assert_eq!((err.problems[0].line, err.problems[0].column), (Some(2), Some(14)));
+    /// assert!(err.problems[0].message.contains("invalid byte at offset 24"));
+    /// # Ok::<(), okr_core::LoadError>(())
+    /// ```
+    pub fn from_bytes(bytes: &[u8], format: Format) -> Result<Document, LoadError> {
+        Document::from_str(utf8_text(bytes)?, format)
     }
 
     /// Loads a document from text under the given [`LoadOptions`] (limits on size,

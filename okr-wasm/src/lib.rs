@@ -461,30 +461,6 @@ fn load(text: &str, format: Format) -> Result<Document, JsValue> {
         .map_err(|e| load_error(&e))
 }
 
-/// The text of UTF-8 bytes, or a load error at the first invalid byte (its offset, and its
-/// line and column as the parsers count them: 1-based, the column in characters).
-fn utf8(bytes: &[u8]) -> Result<&str, okr_core::LoadError> {
-    std::str::from_utf8(bytes).map_err(|e| {
-        let offset = e.valid_up_to();
-        let valid = bytes
-            .get(..offset)
-            .and_then(|b| std::str::from_utf8(b).ok())
-            .unwrap_or_default();
-        let line_start = valid.rfind('\n').map_or(0, |i| i + 1);
-        let line = valid.bytes().filter(|&b| b == b'\n').count() + 1;
-        let column = valid.get(line_start..).unwrap_or_default().chars().count() + 1;
-        okr_core::LoadError {
-            source_name: None,
-            problems: vec![okr_core::Problem {
-                path: String::new(),
-                line: u32::try_from(line).ok(),
-                column: u32::try_from(column).ok(),
-                message: format!("the text is not valid UTF-8 (invalid byte at offset {offset})"),
-            }],
-        }
-    })
-}
-
 fn dump(doc: &okr_core::Document, format: Format) -> Result<String, JsValue> {
     doc.to_text(format).map_err(|e| js_error(&e.to_string()))
 }
@@ -526,7 +502,9 @@ impl Document {
                 "unknown format `{format}`: use \"json\", \"yaml\" or \"toml\""
             ))
         })?;
-        load(utf8(bytes).map_err(|e| load_error(&e))?, format)
+        okr_core::Document::from_bytes(bytes, format)
+            .map(|inner| Document { inner })
+            .map_err(|e| load_error(&e))
     }
 
     /// The document as YAML.
