@@ -253,11 +253,8 @@ impl Document {
         // spanned tree to find every problem.
         // serde_json nests at most 128 levels, so the fast path respects any depth limit
         // of 128 or more (deeper text fails there and is judged by the spanned reader).
-        if format == Format::Json
-            && options.max_depth >= 128
-            && !limits::json_may_hold_long_string(text, options)
-        {
-            if let Some(doc) = crate::fastload::from_json(text) {
+        if format == Format::Json && options.max_depth >= 128 {
+            if let Some(doc) = crate::fastload::from_json(text, options.max_string_bytes) {
                 limits::check_entities(&doc, options)?;
                 return Ok(doc);
             }
@@ -282,17 +279,16 @@ impl Document {
         let path = path.as_ref();
         let name = path.display().to_string();
         let format = format_of(path)?;
-        if let Ok(meta) = std::fs::metadata(path) {
-            if meta.len() > options.max_bytes as u64 {
-                return Err(limits::too_large(meta.len(), options).with_source(name));
-            }
+        let size = std::fs::metadata(path).map(|m| m.len()).ok();
+        if let Some(size) = size.filter(|&size| size > options.max_bytes as u64) {
+            return Err(limits::too_large(size, options).with_source(name));
         }
         // A large JSON file is read as a stream by the fast path, so that its text (2 GB
         // for a million objectives) is never held whole beside the model; if the fast
         // path gives up, the file is read again below for the diagnosis.
         if format == Format::Json
             && options.max_depth >= 128
-            && std::fs::metadata(path).is_ok_and(|m| m.len() >= STREAM_JSON_BYTES)
+            && size.is_some_and(|size| size >= STREAM_JSON_BYTES)
         {
             if let Ok(file) = std::fs::File::open(path) {
                 if let Some(doc) = crate::fastload::from_json_reader(file, options.max_string_bytes)

@@ -25,10 +25,15 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::marker::PhantomData;
 
-/// Reads a JSON document, or `None` when the spanned reader must have the last word.
-pub(crate) fn from_json(text: &str) -> Option<Document> {
+/// Reads a JSON document, or `None` when the spanned reader must have the last word —
+/// also when the text may hold a `-0` integer or a string longer than `max_string_bytes`
+/// (see [`Scan`]).
+pub(crate) fn from_json(text: &str, max_string_bytes: usize) -> Option<Document> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    if has_negative_zero_integer(text) {
+    let mut scan = Scan::new(max_string_bytes);
+    scan.observe(text.as_bytes());
+    scan.finish();
+    if scan.negative_zero || scan.long_string {
         return None;
     }
     let mut de = serde_json::Deserializer::from_str(text);
@@ -40,9 +45,8 @@ pub(crate) fn from_json(text: &str) -> Option<Document> {
 /// Reads a JSON document from a byte stream (a large file, without holding its text; the
 /// stream is buffered here), or
 /// `None` when the spanned reader must have the last word — also when the stream may hold
-/// a `-0` integer or a string longer than `max_string_bytes`, the two things [`from_json`]'s
-/// callers check on a whole text before trying the fast path. A read error gives `None`
-/// too: the caller reads the file again and reports it.
+/// a `-0` integer or a string longer than `max_string_bytes`, as [`from_json`]. A read
+/// error gives `None` too: the caller reads the file again and reports it.
 pub(crate) fn from_json_reader<R: std::io::Read>(
     mut reader: R,
     max_string_bytes: usize,
@@ -94,9 +98,16 @@ impl<R: std::io::Read> std::io::Read for Watch<'_, R> {
     }
 }
 
-/// Learns, from the chunks of a stream in order, what [`has_negative_zero_integer`] and
-/// `limits::json_may_hold_long_string` tell of a whole text (both conservatively: a flag
-/// raised only sends the document to the spanned reader).
+/// Learns from JSON text, whole or in chunks in order, the two things that send it to the
+/// spanned reader before the fast path is tried (both conservatively: a flag raised only
+/// sends the document to the spanned reader, which judges exactly):
+///
+/// - whether `-0` may occur as a whole integer (serde_json reads it as the integer 0, the
+///   spanned reader as the float −0.0): a `-0` after `:`, `[` or `,` and before neither a
+///   digit, `.` nor an exponent. Dates and ids (`2021-07-01`, `team-0-kr1`) do not match;
+///   a string that looks like `": -0,"` merely sends the document to the spanned path;
+/// - whether a string may be longer than the limit: every JSON string lies between two
+///   quotes, so a longer string needs a longer quote-free run.
 struct Scan {
     max_string_bytes: usize,
     /// Bytes read before the current chunk.
@@ -178,23 +189,6 @@ impl Scan {
         self.pending = 0;
         self.long_string |= self.offset - self.last_quote > self.max_string_bytes;
     }
-}
-
-/// Whether `-0` may occur as a whole integer (serde_json reads it as the integer 0, the
-/// spanned reader as the float −0.0; such rare documents take the spanned path): a `-0`
-/// after `:`, `[` or `,` and before neither a digit, `.` nor an exponent. Dates and ids
-/// (`2021-07-01`, `team-0-kr1`) do not match; a string that looks like `": -0,"` merely
-/// sends the document to the spanned path.
-fn has_negative_zero_integer(text: &str) -> bool {
-    let bytes = text.as_bytes();
-    text.match_indices("-0").any(|(i, _)| {
-        let whole = !matches!(bytes.get(i + 2), Some(b'0'..=b'9' | b'.' | b'e' | b'E'));
-        let value_start = bytes
-            .get(..i)
-            .and_then(|before| before.iter().rev().find(|b| !b.is_ascii_whitespace()))
-            .is_some_and(|b| matches!(b, b':' | b'[' | b','));
-        whole && value_start
-    })
 }
 
 fn fail<E: de::Error>() -> E {
@@ -1110,7 +1104,7 @@ mod tests {
 
     /// The fast path accepts only what the spanned reader accepts, with the same result.
     fn agrees(text: &str) -> bool {
-        match from_json(text) {
+        match from_json(text, usize::MAX >> 1) {
             Some(doc) => {
                 assert_eq!(slow(text).as_ref().ok(), Some(&doc), "{text}");
                 true
@@ -1143,7 +1137,7 @@ mod tests {
         }
         for f in &files {
             let text = std::fs::read_to_string(f).unwrap();
-            let fast = from_json(&text);
+            let fast = from_json(&text, usize::MAX >> 1);
             // Anything the spanned reader loads as a document, the fast path loads too
             // (fixtures that are not documents are rejected by both).
             if let Ok(doc) = slow(&text) {
@@ -1161,11 +1155,37 @@ mod tests {
                 let reader = std::io::BufReader::with_capacity(capacity, text.as_bytes());
                 assert_eq!(
                     from_json_reader(reader, usize::MAX >> 1),
-                    from_json(&text),
+                    from_json(&text, usize::MAX >> 1),
                     "{text}"
                 );
             }
         }
+    }
+
+    /// The whole-text definitions the scan must agree with (see [`Scan`]).
+    fn has_negative_zero_integer(text: &str) -> bool {
+        let bytes = text.as_bytes();
+        text.match_indices("-0").any(|(i, _)| {
+            let whole = !matches!(bytes.get(i + 2), Some(b'0'..=b'9' | b'.' | b'e' | b'E'));
+            let value_start = bytes
+                .get(..i)
+                .and_then(|before| before.iter().rev().find(|b| !b.is_ascii_whitespace()))
+                .is_some_and(|b| matches!(b, b':' | b'[' | b','));
+            whole && value_start
+        })
+    }
+
+    fn json_may_hold_long_string(text: &str, max_string_bytes: usize) -> bool {
+        let mut last = 0usize;
+        for (i, b) in text.bytes().enumerate() {
+            if b == b'"' {
+                if i - last > max_string_bytes {
+                    return true;
+                }
+                last = i;
+            }
+        }
+        text.len() - last > max_string_bytes
     }
 
     /// Chunks of `text` as a reader hands them out: `cuts` are the chunk lengths, cycled.
@@ -1193,10 +1213,9 @@ mod tests {
             cuts in proptest::collection::vec(1usize..6, 1..5),
             max in 0usize..8,
         ) {
-            let options = crate::LoadOptions { max_string_bytes: max, ..Default::default() };
             let whole = (
                 has_negative_zero_integer(&text),
-                crate::limits::json_may_hold_long_string(&text, &options),
+                json_may_hold_long_string(&text, max),
             );
             proptest::prop_assert_eq!(watched(&text, &cuts, max), whole);
         }
@@ -1260,7 +1279,7 @@ mod tests {
             r#"{"id": "o", "title": "t", "cycle": "c", "level": "team", "key_results": [], "aligns_to": [1.5]}"#,
             r#"{"id": "o", "title": "t", "cycle": "c", "level": "team", "key_results": [], "aligns_to": [null]}"#,
         ] {
-            assert!(from_json(&wrap(o)).is_none(), "{o}");
+            assert!(from_json(&wrap(o), usize::MAX >> 1).is_none(), "{o}");
         }
         for doc in [
             r#"{"version": 2, "objectives": []}"#,
@@ -1272,7 +1291,7 @@ mod tests {
             r#"[1]"#,
             r#"{"version": 1, "objectives": [], "extra": {"z": -0}}"#,
         ] {
-            assert!(from_json(doc).is_none(), "{doc}");
+            assert!(from_json(doc, usize::MAX >> 1).is_none(), "{doc}");
         }
     }
 }

@@ -106,19 +106,3 @@ pub(crate) fn check_entities(doc: &Document, options: &LoadOptions) -> Result<()
     }
     Ok(())
 }
-
-/// Whether JSON text may hold a string longer than the limit: every JSON string lies
-/// between two quotes, so a longer string needs a longer quote-free run. (A long run
-/// without a string merely sends the text to the spanned reader, which checks exactly.)
-pub(crate) fn json_may_hold_long_string(text: &str, options: &LoadOptions) -> bool {
-    let mut last = 0usize;
-    for (i, b) in text.bytes().enumerate() {
-        if b == b'"' {
-            if i - last > options.max_string_bytes {
-                return true;
-            }
-            last = i;
-        }
-    }
-    text.len() - last > options.max_string_bytes
-}
