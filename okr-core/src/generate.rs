@@ -11,7 +11,7 @@
 //! then `threshold`, `binary`, `milestones` and a few `baseline`) with about three
 //! check-ins each, all dated inside the cycle. Teams, people (execs, managers, team leads
 //! and engineers, some sharing an objective), themes and initiatives are generated so that
-//! every reference resolves: [`crate::validate`] reports no finding of severity `error`,
+//! every reference resolves: [`crate::check`] reports no finding of severity `error`,
 //! only the warnings a real organisation has (stale check-ins, some side projects, some
 //! people over capacity).
 //!

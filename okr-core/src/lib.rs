@@ -62,48 +62,41 @@
 #![deny(missing_docs)]
 
 pub mod analysis;
-#[cfg(feature = "arrow")]
-pub mod arrow;
-mod convert;
-mod document;
+mod check;
 mod error;
 mod export;
-mod fastload;
 mod generate;
-mod graph;
 mod hash;
-pub mod html;
-mod limits;
+mod load;
 mod model;
 mod policy;
-pub mod report;
-mod rollup;
+mod render;
 mod save;
 mod schema;
 mod score;
-mod source;
-mod syntax;
-mod tree;
-mod validate;
+
+#[cfg(feature = "arrow")]
+pub use export::arrow;
+pub use render::{html, report};
 
 pub use analysis::{
     AlignmentsTable, AnyTable, AsColumn, CheckInsTable, ColumnRef, ContributionsTable,
     DistributionTable, EngagementTable, FindingsTable, KeyResultsTable, ObjectivesTable,
     PeopleTable, Table, TableBuilder, Tables, TABLE_NAMES,
 };
-pub use document::Format;
+pub use load::document::Format;
 pub use error::{LoadError, Problem, SaveError, UpdateError};
 pub use export::{to_csv, to_json};
 pub use generate::{generate, GENERATED_CYCLE, GENERATED_LEVELS};
-pub use limits::LoadOptions;
+pub use load::options::LoadOptions;
 pub use model::*;
 pub use policy::{Policy, PolicySettings, Severity, SeverityLevel};
-pub use rollup::Scorecard;
+pub use score::rollup::Scorecard;
 pub use schema::json_schema;
 pub use score::{AsOf, Scores, Status};
-pub use source::SourceMap;
-pub use tree::TreeRow;
-pub use validate::{rule, validate, validate_scored, Finding, Rule, RULES};
+pub use load::source_map::SourceMap;
+pub use render::tree::TreeRow;
+pub use check::{rule, validate, validate_scored, Finding, Rule, RULES};
 
 #[cfg(doctest)]
 #[doc = include_str!("../../README.md")]

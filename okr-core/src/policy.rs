@@ -3,10 +3,10 @@
 //! A policy is a document of its own (YAML, JSON or TOML; every field optional). Unknown
 //! fields and unknown rule codes are load errors naming the closest valid one.
 
-use crate::convert::{choice, count, number, Cx, Path, Record};
-use crate::document::{format_of, parse_tree, read_text, Format};
+use crate::load::convert::{choice, count, number, Cx, Path, Record};
+use crate::load::document::{format_of, parse_tree, read_text, Format};
 use crate::error::LoadError;
-use crate::syntax::{Node, Value as V};
+use crate::load::syntax::{Node, Value as V};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::Path as FsPath;
@@ -290,7 +290,7 @@ fn read_policy(tree: &Node) -> Result<Policy, LoadError> {
                 Some(node.pos),
                 format!(
                     "expected a mapping of rule codes to severities, found {}",
-                    crate::convert::describe(&node.value)
+                    crate::load::convert::describe(&node.value)
                 ),
             );
             return None;
@@ -298,12 +298,12 @@ fn read_policy(tree: &Node) -> Result<Policy, LoadError> {
         let mut map = BTreeMap::new();
         for (key, value) in entries {
             let p = path.key(&key.name);
-            if crate::validate::rule(&key.name).is_none() {
-                let codes: Vec<&str> = crate::validate::RULES.iter().map(|r| r.code).collect();
+            if crate::check::rule(&key.name).is_none() {
+                let codes: Vec<&str> = crate::check::RULES.iter().map(|r| r.code).collect();
                 cx.report(
                     &p,
                     Some(key.pos),
-                    crate::convert::unknown_key_message("rule code", &key.name, &codes),
+                    crate::load::convert::unknown_key_message("rule code", &key.name, &codes),
                 );
                 continue;
             }

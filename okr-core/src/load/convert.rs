@@ -6,7 +6,7 @@
 
 use crate::error::{LoadError, Problem};
 use crate::model::Extra;
-use crate::syntax::{Key, Node, Pos, SyntaxError, Value};
+use crate::load::syntax::{Key, Node, Pos, SyntaxError, Value};
 use chrono::NaiveDate;
 use std::fmt::{self, Write as _};
 

@@ -44,12 +44,12 @@
 //!   team; `share_aligned_to_top` counts objectives with a non-zero share to some top-level
 //!   objective.
 
-use crate::graph::{Graph, NONE};
+use crate::score::graph::{Graph, NONE};
 use crate::hash::{HashMap, HashSet};
 use crate::model::{Commitment, Document, Objective, RollupMode};
-use crate::rollup::Scorecard;
+use crate::score::rollup::Scorecard;
 use crate::score::active_override;
-use crate::validate::{validate_scored, Finding};
+use crate::check::{validate_scored, Finding};
 use chrono::NaiveDate;
 use std::borrow::Borrow;
 use std::sync::OnceLock;
@@ -833,7 +833,7 @@ fn ids<T: AsRef<str>>(items: &[T]) -> Vec<String> {
 
 impl Scorecard {
     /// Every analysis table of SPEC §7, as of the scorecard's date, with the findings of
-    /// [`crate::validate`] under its policy.
+    /// [`crate::check`] under its policy.
     pub fn tables(&self) -> Tables {
         let findings = validate_scored(self);
         self.tables_with(&findings)

@@ -183,7 +183,7 @@ fn metric_progress(value: f64, start: f64, target: f64) -> f64 {
 fn milestone_share(milestones: &[Milestone], counts: impl Fn(&Milestone) -> bool) -> f64 {
     let (mut part, mut total) = (0.0, 0.0);
     for m in milestones {
-        let w = crate::graph::sane_weight(m.weight);
+        let w = crate::score::graph::sane_weight(m.weight);
         total += w;
         if counts(m) {
             part += w;

@@ -4,13 +4,13 @@
 //!
 //! The page is rendered here, not in the browser: it has no script, loads nothing from
 //! the network and shows the same in any browser or mail client that displays HTML. All
-//! user text is escaped ([`crate::html::escape`]).
+//! user text is escaped ([`crate::render::html::escape`]).
 
 use crate::analysis::{DistributionTable, EngagementTable};
-use crate::html::{escape, pct, status_colour};
-use crate::rollup::Scorecard;
+use crate::render::html::{escape, pct, status_colour};
+use crate::score::rollup::Scorecard;
 use crate::score::Status;
-use crate::validate::Finding;
+use crate::check::Finding;
 use std::fmt::Write as _;
 
 const STYLE: &str = "body{margin:0;padding:24px 32px;font:14px/1.45 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;color:#1f2933;background:#fafbfc}\
@@ -216,7 +216,7 @@ fn engagement_table(out: &mut String, e: &EngagementTable) {
 }
 
 impl Scorecard {
-    /// The whole report as one HTML page (see the [module docs](crate::report)).
+    /// The whole report as one HTML page (see the [module docs](crate::render::report)).
     ///
     /// ```
     /// use okr_core::{AsOf, Document, Format, Policy, Scorecard};

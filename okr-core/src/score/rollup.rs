@@ -8,7 +8,7 @@
 //! recomputation would.
 
 use crate::error::UpdateError;
-use crate::graph::{sane_weight, Graph, NONE};
+use crate::score::graph::{sane_weight, Graph, NONE};
 use crate::model::{
     CheckIn, Cycle, Document, KeyResult, Objective, ObjectiveId, Override, RollupMode,
 };

@@ -16,7 +16,7 @@
 //! holds any JSON but duplicate keys, and integers beyond `i64` become floats there, as in
 //! the YAML 1.2 reader that the spanned path uses for JSON.
 
-use crate::convert::parse_date;
+use crate::load::convert::parse_date;
 use crate::model::*;
 use chrono::NaiveDate;
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
@@ -660,7 +660,7 @@ macro_rules! record {
     };
 }
 
-record!(DocumentF, Document, crate::document::DOCUMENT_KEYS, |f| {
+record!(DocumentF, Document, crate::load::document::DOCUMENT_KEYS, |f| {
     let (mut version, mut cycles, mut levels, mut teams, mut people) =
         (None, None, None, None, None);
     let (mut themes, mut initiatives, mut objectives, mut extra) = (None, None, None, None);
@@ -812,7 +812,7 @@ record!(
 record!(
     ObjectiveF,
     Objective,
-    crate::document::OBJECTIVE_KEYS,
+    crate::load::document::OBJECTIVE_KEYS,
     |f| {
         let (mut id, mut title, mut cycle, mut level, mut owners, mut team) =
             (None, None, None, None, None, None);
@@ -1095,7 +1095,7 @@ record!(KeyResultF, KeyResult, KR_KEYS, |f| {
 #[allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::panic)]
 mod tests {
     use super::*;
-    use crate::document::{parse_tree, read_document};
+    use crate::load::document::{parse_tree, read_document};
     use crate::Format;
 
     fn slow(text: &str) -> Result<Document, crate::LoadError> {

@@ -5,6 +5,9 @@
 //! are `true`/`false`, dates `YYYY-MM-DD`, lists are joined with `;`. JSON keeps types:
 //! `null`, numbers, booleans, strings, arrays of strings.
 
+#[cfg(feature = "arrow")]
+pub mod arrow;
+
 use crate::analysis::{ColumnRef, Table};
 use serde_json::{Map, Value};
 

@@ -3,13 +3,13 @@
 //! Loading never stops at the first problem: the text is parsed into a spanned tree and
 //! converted with every problem collected, each with its path and line:column.
 
-use crate::convert::{
+use crate::load::convert::{
     boolean, choice, count, date, ident, list, number, string, syntax_error, Cx, Path, Record,
 };
 use crate::error::{LoadError, SaveError};
-use crate::limits::{self, LoadOptions};
+use crate::load::options::{self as limits, LoadOptions};
 use crate::model::*;
-use crate::syntax::{self, Node, ParseLimits, Value as V};
+use crate::load::syntax::{self, Node, ParseLimits, Value as V};
 use std::collections::BTreeMap;
 use std::io::Write as _;
 use std::path::Path as FsPath;
@@ -254,7 +254,7 @@ impl Document {
         // serde_json nests at most 128 levels, so the fast path respects any depth limit
         // of 128 or more (deeper text fails there and is judged by the spanned reader).
         if format == Format::Json && options.max_depth >= 128 {
-            if let Some(doc) = crate::fastload::from_json(text, options.max_string_bytes) {
+            if let Some(doc) = crate::load::fast::from_json(text, options.max_string_bytes) {
                 limits::check_entities(&doc, options)?;
                 return Ok(doc);
             }
@@ -291,7 +291,7 @@ impl Document {
             && size.is_some_and(|size| size >= STREAM_JSON_BYTES)
         {
             if let Ok(file) = std::fs::File::open(path) {
-                if let Some(doc) = crate::fastload::from_json_reader(file, options.max_string_bytes)
+                if let Some(doc) = crate::load::fast::from_json_reader(file, options.max_string_bytes)
                 {
                     limits::check_entities(&doc, options).map_err(|e| e.with_source(&name))?;
                     return Ok(doc);
@@ -617,7 +617,7 @@ fn read_link(cx: &mut Cx, node: &Node, path: &Path<'_>) -> Option<Link> {
             Some(node.pos),
             format!(
                 "expected a parent objective id or a mapping `{{objective, weight, contributes}}`, found {}",
-                crate::convert::describe(&node.value)
+                crate::load::convert::describe(&node.value)
             ),
         );
         return None;
@@ -820,7 +820,7 @@ fn read_plan(
             Some(node.pos),
             format!(
                 "expected a mapping of dates to values, found {}",
-                crate::convert::describe(&node.value)
+                crate::load::convert::describe(&node.value)
             ),
         );
         return None;
@@ -828,7 +828,7 @@ fn read_plan(
     let mut plan = BTreeMap::new();
     for (key, value) in entries {
         let p = path.key(&key.name);
-        let Some(d) = crate::convert::parse_date(&key.name) else {
+        let Some(d) = crate::load::convert::parse_date(&key.name) else {
             cx.report(
                 &p,
                 Some(key.pos),
@@ -872,7 +872,7 @@ fn read_check_in(cx: &mut Cx, node: &Node, path: &Path<'_>, binary: bool) -> Opt
                     Some(n.pos),
                     format!(
                         "expected `true`, `false` or a number, found {}",
-                        crate::convert::describe(&n.value)
+                        crate::load::convert::describe(&n.value)
                     ),
                 );
                 None

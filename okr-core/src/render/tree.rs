@@ -6,7 +6,7 @@
 //! the end. The walk is iterative.
 
 use crate::model::Objective;
-use crate::rollup::Scorecard;
+use crate::score::rollup::Scorecard;
 use crate::score::Scores;
 use std::fmt::Write as _;
 

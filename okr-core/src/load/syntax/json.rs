@@ -10,7 +10,7 @@ pub fn parse_json(text: &str, limits: &ParseLimits) -> Result<Node, Vec<SyntaxEr
     if super::toml::nesting(text, limits.max_depth) > limits.max_depth {
         return Err(vec![SyntaxError {
             pos: None,
-            message: crate::limits::too_deep(limits.max_depth),
+            message: crate::load::options::too_deep(limits.max_depth),
         }]);
     }
     if let Err(e) = serde_json::from_str::<serde::de::IgnoredAny>(text) {

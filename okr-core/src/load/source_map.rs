@@ -1,8 +1,8 @@
 //! Positions of document paths, for reporting findings at their line and column.
 
-use crate::document::{format_of, parse_tree, read_text, Format};
+use crate::load::document::{format_of, parse_tree, read_text, Format};
 use crate::error::LoadError;
-use crate::syntax::{Node, Value};
+use crate::load::syntax::{Node, Value};
 use std::path::Path;
 
 /// The parsed text of a document, to find where a path such as

@@ -6,9 +6,9 @@
 //! All user text (ids, titles, messages) is HTML-escaped; the fragment has no script and
 //! its styles are inline, so it is safe to drop into a page or a notebook cell.
 
-use crate::rollup::Scorecard;
+use crate::score::rollup::Scorecard;
 use crate::score::{Scores, Status};
-use crate::validate::Finding;
+use crate::check::Finding;
 use std::collections::HashMap;
 use std::fmt::Write as _;
 
@@ -116,7 +116,7 @@ fn finding_item(out: &mut String, f: &Finding) {
 }
 
 impl Scorecard {
-    /// The cascade as an HTML fragment (see the [module docs](crate::html)): top-level
+    /// The cascade as an HTML fragment (see the [module docs](crate::render::html)): top-level
     /// objectives with the objectives aligned to them nested below, each with its key
     /// results; each finding is shown under the objective it is about (its first subject)
     /// and all of them (up to [`MAX_FINDINGS`]) are listed at the end. Objectives with

@@ -129,7 +129,7 @@ pub fn parse_toml(text: &str, limits: &ParseLimits) -> Result<Node, Vec<SyntaxEr
     if nesting(text, limits.max_depth) > limits.max_depth {
         return Err(vec![SyntaxError {
             pos: None,
-            message: crate::limits::too_deep(limits.max_depth),
+            message: crate::load::options::too_deep(limits.max_depth),
         }]);
     }
     let (root, errors) = DeTable::parse_recoverable(text);

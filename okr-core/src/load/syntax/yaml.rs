@@ -165,7 +165,7 @@ pub fn parse_yaml(text: &str, limits: &ParseLimits) -> Result<Node, Vec<SyntaxEr
                 };
                 // saphyr's scanner guards its own nesting; say it as our limit does.
                 let message = if e.info().contains("recursion limit exceeded") {
-                    crate::limits::too_deep(limits.max_depth)
+                    crate::load::options::too_deep(limits.max_depth)
                 } else {
                     e.info().to_owned()
                 };
@@ -190,7 +190,7 @@ pub fn parse_yaml(text: &str, limits: &ParseLimits) -> Result<Node, Vec<SyntaxEr
             Event::SequenceStart(anchor, tag) => {
                 check_container_tag(tag.as_deref(), "seq", p)?;
                 if stack.len() >= limits.max_depth {
-                    return Err(error(p, crate::limits::too_deep(limits.max_depth)));
+                    return Err(error(p, crate::load::options::too_deep(limits.max_depth)));
                 }
                 stack.push(Frame::Seq {
                     pos: p,
@@ -202,7 +202,7 @@ pub fn parse_yaml(text: &str, limits: &ParseLimits) -> Result<Node, Vec<SyntaxEr
             Event::MappingStart(anchor, tag) => {
                 check_container_tag(tag.as_deref(), "map", p)?;
                 if stack.len() >= limits.max_depth {
-                    return Err(error(p, crate::limits::too_deep(limits.max_depth)));
+                    return Err(error(p, crate::load::options::too_deep(limits.max_depth)));
                 }
                 stack.push(Frame::Map {
                     pos: p,
@@ -267,7 +267,7 @@ pub fn parse_yaml(text: &str, limits: &ParseLimits) -> Result<Node, Vec<SyntaxEr
                     return Err(error(p, "alias to an unknown anchor"));
                 };
                 if *n > alias_budget {
-                    return Err(error(p, crate::limits::alias_bomb(limits.max_alias_nodes)));
+                    return Err(error(p, crate::load::options::alias_bomb(limits.max_alias_nodes)));
                 }
                 alias_budget -= n;
                 if let Some(Frame::Map { key: None, .. }) = stack.last() {

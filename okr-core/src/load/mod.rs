@@ -1,0 +1,11 @@
+//! Reading documents: the text of each format into one spanned tree ([`syntax`]), the tree
+//! into the model with every problem located ([`document`], [`convert`]), the typed fast
+//! path for JSON ([`fast`]), the limits that guard against hostile input ([`options`]) and
+//! the map from document paths back to line:column ([`source_map`]).
+
+pub(crate) mod convert;
+pub(crate) mod document;
+pub(crate) mod fast;
+pub(crate) mod options;
+pub(crate) mod source_map;
+pub(crate) mod syntax;

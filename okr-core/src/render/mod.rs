@@ -1,0 +1,7 @@
+//! Rendering scored documents for people: the indented text tree ([`tree`]), the HTML
+//! cascade shared by the notebook view and the widget ([`html`]), and the self-contained
+//! report page ([`report`]).
+
+pub mod html;
+pub mod report;
+pub(crate) mod tree;
