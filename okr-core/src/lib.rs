@@ -95,6 +95,7 @@ pub use document::Format;
 pub use error::{LoadError, Problem, SaveError, UpdateError};
 pub use export::{to_csv, to_json};
 pub use generate::{generate, GENERATED_CYCLE, GENERATED_LEVELS};
+pub use html::status_colour;
 pub use limits::LoadOptions;
 pub use model::*;
 pub use policy::{Policy, PolicySettings, Severity, SeverityLevel};
