@@ -365,7 +365,7 @@ export class OkrCascade extends HTMLElement {
     this.dispatchEvent(new CustomEvent("okr-rendered"));
     // Findings right after the first paint (validating 10k objectives takes about as
     // long as building their tree).
-    this._validateSoon(0);
+    this._validateSoon(-1);
   }
 
   _showNotice(skipped) {
@@ -484,15 +484,21 @@ export class OkrCascade extends HTMLElement {
     this._validateSoon(30);
   }
 
-  /** Validates once, shortly (several requests in a row: once), and repaints the findings. */
+  /**
+   * Validates once, shortly (several requests in a row: once), and repaints the findings;
+   * `delay` -1: after the next frame is painted.
+   */
   _validateSoon(delay) {
     clearTimeout(this._findingsTimer);
-    this._findingsTimer = setTimeout(() => {
+    const run = () => {
       if (!this._card) return;
       this._findingsFrom(this._card.validate());
       for (let k = 0; k < this._li.length; k++) if (this._li[k]?.okrBody) this._paintFindings(k);
       this.dispatchEvent(new CustomEvent("okr-findings"));
-    }, delay);
+    };
+    const seq = (this._findingsSeq = (this._findingsSeq || 0) + 1);
+    if (delay >= 0) this._findingsTimer = setTimeout(run, delay);
+    else requestAnimationFrame(() => (this._findingsTimer = setTimeout(() => seq === this._findingsSeq && run(), 0)));
   }
 
   // -------------------------------------------------------------------------------------
