@@ -93,6 +93,7 @@ pub use load::options::LoadOptions;
 pub use load::source_map::SourceMap;
 pub use model::*;
 pub use policy::{Policy, PolicySettings, Severity, SeverityLevel};
+pub use render::html::status_colour;
 pub use render::tree::TreeRow;
 pub use schema::json_schema;
 pub use score::rollup::Scorecard;
