@@ -92,6 +92,8 @@ pub use load::options::LoadOptions;
 pub use model::*;
 pub use policy::{Policy, PolicySettings, Severity, SeverityLevel};
 pub use score::rollup::Scorecard;
+pub use render::github::{load_error_to_github, to_github};
+pub use render::sarif::{load_error_to_sarif, locate, to_sarif, Located, LOAD_ERROR};
 pub use schema::json_schema;
 pub use score::{AsOf, Scores, Status};
 pub use load::source_map::SourceMap;

@@ -5,3 +5,5 @@
 pub mod html;
 pub mod report;
 pub(crate) mod tree;
+pub(crate) mod github;
+pub(crate) mod sarif;

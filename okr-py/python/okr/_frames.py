@@ -17,6 +17,8 @@ import pyarrow.ipc
 if TYPE_CHECKING:  # pragma: no cover
     from typing import Literal
 
+    import polars as pl
+
 __all__ = ["Tables", "TABLE_NAMES", "STATUSES", "SEVERITIES", "KINDS"]
 
 from ._okr import TABLE_NAMES  # the core's list, in its order
@@ -150,6 +152,24 @@ class Tables:
         if name is not None:
             return self._table(name)
         return {n: self._table(n) for n in TABLE_NAMES}
+
+    @overload
+    def to_polars(self, name: None = None) -> Dict[str, "pl.DataFrame"]: ...
+    @overload
+    def to_polars(self, name: str) -> "pl.DataFrame": ...
+    def to_polars(self, name: Optional[str] = None) -> Union["pl.DataFrame", Dict[str, "pl.DataFrame"]]:
+        """One table (or all, by name) as polars DataFrames, from the Arrow columns without a
+        copy. Needs polars (``pip install polars``), which okr does not require."""
+        try:
+            import polars
+        except ImportError as e:
+            raise ImportError(
+                "`to_polars()` needs the polars package, which okr does not install: "
+                "`pip install polars`"
+            ) from e
+        if name is not None:
+            return polars.DataFrame(self._table(name))
+        return {n: polars.DataFrame(self._table(n)) for n in TABLE_NAMES}
 
     @property
     def objectives(self) -> pd.DataFrame:

@@ -12,6 +12,8 @@ use serde::Serialize;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+mod ci;
+
 #[derive(Parser)]
 #[command(
     name = "okr",
@@ -37,6 +39,7 @@ enum Command {
         format: ScoreFormat,
     },
     /// Check the document against the validation rules (exit 1 if any error is found).
+    #[command(after_help = CHECK_HELP)]
     Check {
         /// The document (.yaml, .yml, .json or .toml).
         file: PathBuf,
@@ -158,9 +161,29 @@ impl From<DocFormat> for okr_core::Format {
 
 #[derive(Clone, Copy, ValueEnum)]
 enum CheckFormat {
+    /// Compiler-style lines, `file:line:col: severity[code]: message`.
     Text,
+    /// `{"as_of", "cycles", "findings": [...]}`.
     Json,
+    /// A SARIF 2.1.0 log, for GitHub code scanning and other dashboards.
+    Sarif,
+    /// GitHub Actions workflow commands: an annotation per finding in pull requests.
+    Github,
 }
+
+const CHECK_HELP: &str = "\
+Formats: text (default), json, sarif (SARIF 2.1.0; load errors become results of rule
+`load_error`, exit status 2) and github (`::warning file=…,line=…,col=…,title=code::message`
+workflow commands, load errors included). Paths in sarif and github output are relative
+to the working directory when the file lies below it.
+
+Exit status: 0 no finding of severity error; 1 some finding is an error; 2 the document or
+the policy could not be loaded, or the command line is wrong.
+
+Examples:
+  okr check okrs/2021-h2.yaml --policy okrs/policy.yaml
+  okr check okrs/2021-h2.yaml --format sarif > okr.sarif
+  okr check okrs/2021-h2.yaml --format github";
 
 #[derive(Clone, Copy, ValueEnum)]
 enum ScoreFormat {
@@ -452,8 +475,11 @@ fn run(command: Command) -> Result<(), ExitCode> {
             policy,
             format,
         } => {
-            let policy = load_policy(policy)?;
-            let doc = load(&file)?;
+            let policy = match policy {
+                Some(p) => Policy::from_path(&p).map_err(|e| ci::load_failed(format, &p, &e))?,
+                None => Policy::default(),
+            };
+            let doc = Document::from_path(&file).map_err(|e| ci::load_failed(format, &file, &e))?;
             let map = SourceMap::from_path(&file).ok();
             let as_of = as_of(date);
             let findings = validate(&doc, as_of, &policy);
@@ -471,6 +497,9 @@ fn run(command: Command) -> Result<(), ExitCode> {
                     let color =
                         std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
                     print!("{}", check_text(&file, &located, color));
+                }
+                CheckFormat::Sarif | CheckFormat::Github => {
+                    ci::print_findings(format, &file, &findings, map.as_ref());
                 }
             }
             if findings.iter().any(|f| f.severity == Severity::Error) {
