@@ -73,6 +73,7 @@ mod generate;
 mod graph;
 mod hash;
 pub mod html;
+pub mod import;
 mod limits;
 mod model;
 mod policy;
