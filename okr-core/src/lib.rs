@@ -67,6 +67,7 @@ mod error;
 mod export;
 mod generate;
 mod hash;
+pub mod import;
 mod load;
 mod model;
 mod policy;

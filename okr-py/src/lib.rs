@@ -714,11 +714,125 @@ fn json_schema() -> String {
     okr_core::json_schema()
 }
 
+// ---------------------------------------------------------------------------------------
+// Import (SPEC §11)
+
+/// What an import read, kept in `extra` and skipped.
+#[pyclass(module = "okr", frozen)]
+struct ImportSummary {
+    /// Entities read, by kind (`objectives`, `key results`, …).
+    #[pyo3(get)]
+    read: Vec<(String, usize)>,
+    /// Source fields kept in `extra`, with how many entities had each.
+    #[pyo3(get)]
+    extra: Vec<(String, usize)>,
+    /// Items not imported: (where, why).
+    #[pyo3(get)]
+    skipped: Vec<(String, String)>,
+    /// Choices made on the user's behalf.
+    #[pyo3(get)]
+    notes: Vec<String>,
+    text: String,
+}
+
+#[pymethods]
+impl ImportSummary {
+    fn __str__(&self) -> String {
+        self.text.clone()
+    }
+
+    fn __repr__(&self) -> String {
+        let read: Vec<String> = self.read.iter().map(|(k, n)| format!("{n} {k}")).collect();
+        format!("<ImportSummary {}>", read.join(", "))
+    }
+}
+
+fn imported(
+    py: Python<'_>,
+    result: Result<okr_core::import::Imported, okr_core::LoadError>,
+) -> PyResult<(Document, ImportSummary)> {
+    let i = result.map_err(|e| load_error(py, "LoadError", &e))?;
+    let s = i.summary;
+    let summary = ImportSummary {
+        text: s.to_string(),
+        read: s.read,
+        extra: s.extra,
+        skipped: s.skipped.into_iter().map(|x| (x.at, x.reason)).collect(),
+        notes: s.notes,
+    };
+    Ok((Document { inner: i.document }, summary))
+}
+
+fn import_options(
+    map: Vec<(String, String)>,
+    fiscal_year_start: u32,
+    today: Option<&Bound<'_, PyAny>>,
+) -> PyResult<okr_core::import::ImportOptions> {
+    let today = match today {
+        Some(t) => date_from(t)?,
+        None => chrono::Local::now().date_naive(),
+    };
+    let mut options = okr_core::import::ImportOptions::with_today(today);
+    options.map = map;
+    options.fiscal_year_start = fiscal_year_start;
+    Ok(options)
+}
+
+/// Imports a spreadsheet's CSV text (and optionally a check-ins CSV text).
+#[pyfunction]
+#[pyo3(signature = (text, check_ins=None, map=Vec::new(), fiscal_year_start=1, today=None))]
+fn import_csv(
+    py: Python<'_>,
+    text: &str,
+    check_ins: Option<&str>,
+    map: Vec<(String, String)>,
+    fiscal_year_start: u32,
+    today: Option<&Bound<'_, PyAny>>,
+) -> PyResult<(Document, ImportSummary)> {
+    let options = import_options(map, fiscal_year_start, today)?;
+    imported(
+        py,
+        py.detach(|| okr_core::import::csv(text, check_ins, &options)),
+    )
+}
+
+/// Imports Viva Goals' data export (the ZIP or its folder).
+#[pyfunction]
+#[pyo3(signature = (path, fiscal_year_start=1, today=None))]
+fn import_viva_goals(
+    py: Python<'_>,
+    path: PathBuf,
+    fiscal_year_start: u32,
+    today: Option<&Bound<'_, PyAny>>,
+) -> PyResult<(Document, ImportSummary)> {
+    let options = import_options(Vec::new(), fiscal_year_start, today)?;
+    imported(
+        py,
+        py.detach(|| okr_core::import::viva_goals(&path, &options)),
+    )
+}
+
+/// Imports the JSON text of a GitLab GraphQL `workItems` query.
+#[pyfunction]
+#[pyo3(signature = (text, today=None))]
+fn import_gitlab(
+    py: Python<'_>,
+    text: &str,
+    today: Option<&Bound<'_, PyAny>>,
+) -> PyResult<(Document, ImportSummary)> {
+    let options = import_options(Vec::new(), 1, today)?;
+    imported(py, py.detach(|| okr_core::import::gitlab(text, &options)))
+}
+
 #[pymodule]
 fn _okr(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(load, m)?)?;
     m.add_function(wrap_pyfunction!(loads, m)?)?;
     m.add_function(wrap_pyfunction!(json_schema, m)?)?;
+    m.add_function(wrap_pyfunction!(import_csv, m)?)?;
+    m.add_function(wrap_pyfunction!(import_viva_goals, m)?)?;
+    m.add_function(wrap_pyfunction!(import_gitlab, m)?)?;
+    m.add_class::<ImportSummary>()?;
     m.add_class::<Document>()?;
     m.add_class::<Scorecard>()?;
     m.add_class::<Scores>()?;

@@ -685,3 +685,116 @@ impl Scorecard {
 pub fn json_schema() -> String {
     okr_core::json_schema()
 }
+
+// ---------------------------------------------------------------------------------------
+// Import (SPEC §11)
+
+/// What an import read, kept in `extra` and skipped.
+#[derive(Clone, Debug, Serialize, Tsify)]
+#[serde(rename_all = "camelCase")]
+pub struct ImportSummary {
+    /// Entities read, by kind: `[["objectives", 8], …]`.
+    pub read: Vec<(String, usize)>,
+    /// Source fields kept in `extra`, with how many entities had each.
+    pub extra: Vec<(String, usize)>,
+    /// Items not imported: `[where, why]`.
+    pub skipped: Vec<(String, String)>,
+    /// Choices made on the user's behalf.
+    pub notes: Vec<String>,
+    /// The summary as `okr import` prints it.
+    pub text: String,
+}
+
+/// The options of `importCsv`, `importVivaGoals` and `importGitlab` (all optional).
+#[derive(Clone, Debug, Default, Deserialize, Tsify)]
+#[serde(rename_all = "camelCase", default)]
+#[tsify(from_wasm_abi)]
+pub struct ImportOptions {
+    /// CSV: `{name: column}`, e.g. `{title: "Objective name"}`.
+    pub map: BTreeMap<String, String>,
+    /// The month (1–12) fiscal years start in; default 1.
+    pub fiscal_year_start: Option<u32>,
+    /// The date of values that carry none (`YYYY-MM-DD`); default today.
+    pub today: Option<String>,
+}
+
+fn import_options(o: Option<ImportOptions>) -> Result<okr_core::import::ImportOptions, JsValue> {
+    let o = o.unwrap_or_default();
+    let today = match &o.today {
+        Some(t) => date_from(t)?,
+        None => today(),
+    };
+    let mut options = okr_core::import::ImportOptions::with_today(today);
+    options.map = o.map.into_iter().collect();
+    options.fiscal_year_start = o.fiscal_year_start.unwrap_or(1);
+    Ok(options)
+}
+
+/// `{document, summary}`: the imported `Document` and its `ImportSummary`.
+fn imported(
+    result: Result<okr_core::import::Imported, okr_core::LoadError>,
+) -> Result<JsValue, JsValue> {
+    let i = result.map_err(|e| load_error(&e))?;
+    let s = i.summary;
+    let summary = ImportSummary {
+        text: s.to_string(),
+        read: s.read,
+        extra: s.extra,
+        skipped: s.skipped.into_iter().map(|x| (x.at, x.reason)).collect(),
+        notes: s.notes,
+    };
+    let out = js_sys::Object::new();
+    js_sys::Reflect::set(
+        &out,
+        &"document".into(),
+        &Document { inner: i.document }.into(),
+    )?;
+    js_sys::Reflect::set(&out, &"summary".into(), &to_js(&summary)?)?;
+    Ok(out.into())
+}
+
+/// Imports a spreadsheet's CSV text, and optionally a check-ins CSV text (`key_result,
+/// date, value, confidence, note`). Returns `{document, summary}`; throws an `Error` whose
+/// `problems` give every problem's row (`line`), column and header (`path`).
+#[wasm_bindgen(js_name = importCsv, unchecked_return_type = "{document: Document, summary: ImportSummary}")]
+pub fn import_csv(
+    text: &str,
+    #[wasm_bindgen(js_name = checkIns)] check_ins: Option<String>,
+    options: Option<ImportOptions>,
+) -> Result<JsValue, JsValue> {
+    let options = import_options(options)?;
+    imported(okr_core::import::csv(text, check_ins.as_deref(), &options))
+}
+
+/// Imports the JSON text of a GitLab GraphQL `workItems` query. Returns `{document,
+/// summary}`.
+#[wasm_bindgen(js_name = importGitlab, unchecked_return_type = "{document: Document, summary: ImportSummary}")]
+pub fn import_gitlab(text: &str, options: Option<ImportOptions>) -> Result<JsValue, JsValue> {
+    let options = import_options(options)?;
+    imported(okr_core::import::gitlab(text, &options))
+}
+
+/// Imports Viva Goals' data export from its JSON files: `{fileName: text}` (the names
+/// choose each file's role: `…TimePeriods…`, `…Teams…`, `…Users…`, `…objectives…`,
+/// `…checkins…`). Returns `{document, summary}`.
+#[wasm_bindgen(js_name = importVivaGoals, unchecked_return_type = "{document: Document, summary: ImportSummary}")]
+pub fn import_viva_goals(
+    #[wasm_bindgen(unchecked_param_type = "Record<string, string>")] files: JsValue,
+    options: Option<ImportOptions>,
+) -> Result<JsValue, JsValue> {
+    let files: BTreeMap<String, String> = serde_wasm_bindgen::from_value(files)
+        .map_err(|e| js_error(&format!("expected `{{fileName: text}}`: {e}")))?;
+    let files: Vec<(String, String)> = files.into_iter().collect();
+    let options = import_options(options)?;
+    imported(okr_core::import::viva_goals_files(&files, &options))
+}
+
+/// Imports Viva Goals' data export from the bytes of its ZIP file (a `Uint8Array`).
+#[wasm_bindgen(js_name = importVivaGoalsZip, unchecked_return_type = "{document: Document, summary: ImportSummary}")]
+pub fn import_viva_goals_zip(
+    bytes: &[u8],
+    options: Option<ImportOptions>,
+) -> Result<JsValue, JsValue> {
+    let options = import_options(options)?;
+    imported(okr_core::import::viva_goals_zip(bytes, &options))
+}

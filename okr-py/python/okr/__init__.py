@@ -13,10 +13,12 @@ All logic lives in the Rust core (okr-core); this package only converts.
 """
 
 from ._errors import LoadError, OkrError, PolicyError, UnknownIdError
+from ._import import import_csv, import_gitlab, import_viva_goals
 from ._frames import Tables
 from ._okr import (
     Document,
     Finding,
+    ImportSummary,
     Policy,
     Problem,
     Scorecard,
@@ -30,6 +32,7 @@ from ._okr import (
 __all__ = [
     "Document",
     "Finding",
+    "ImportSummary",
     "LoadError",
     "OkrError",
     "Policy",
@@ -40,6 +43,9 @@ __all__ = [
     "Tables",
     "UnknownIdError",
     "__version__",
+    "import_csv",
+    "import_gitlab",
+    "import_viva_goals",
     "json_schema",
     "load",
     "loads",

@@ -9,7 +9,7 @@ from ._frames import Tables
 _Date = Union[datetime.date, str]
 _Path = Union[str, "os.PathLike[str]"]
 
-__all__ = ["Document", "Finding", "Policy", "Problem", "Scorecard", "Scores", "_TableSource", "json_schema", "load", "loads", "__version__", "TABLE_NAMES"]
+__all__ = ["Document", "Finding", "Policy", "Problem", "Scorecard", "Scores", "_TableSource", "json_schema", "load", "loads", "ImportSummary", "import_csv", "import_viva_goals", "import_gitlab", "__version__", "TABLE_NAMES"]
 
 __version__: str
 TABLE_NAMES: Tuple[str, ...]
@@ -161,3 +161,33 @@ class Scorecard:
     def tables(self) -> Tables: ...
     def tree(self, cycle: Optional[str] = None) -> str: ...
     def _repr_html_(self) -> str: ...
+
+@final
+class ImportSummary:
+    """What an import read, kept in ``extra`` and skipped (``str()`` prints it)."""
+
+    @property
+    def read(self) -> List[Tuple[str, int]]: ...
+    @property
+    def extra(self) -> List[Tuple[str, int]]: ...
+    @property
+    def skipped(self) -> List[Tuple[str, str]]: ...
+    @property
+    def notes(self) -> List[str]: ...
+
+def import_csv(
+    text: str,
+    check_ins: Optional[str] = None,
+    map: List[Tuple[str, str]] = ...,
+    fiscal_year_start: int = 1,
+    today: Optional[_Date] = None,
+) -> Tuple[Document, ImportSummary]:
+    """Imports a spreadsheet's CSV text (and optionally a check-ins CSV text)."""
+
+def import_viva_goals(
+    path: _Path, fiscal_year_start: int = 1, today: Optional[_Date] = None
+) -> Tuple[Document, ImportSummary]:
+    """Imports Viva Goals' data export (the ZIP or its folder)."""
+
+def import_gitlab(text: str, today: Optional[_Date] = None) -> Tuple[Document, ImportSummary]:
+    """Imports the JSON text of a GitLab GraphQL ``workItems`` query."""

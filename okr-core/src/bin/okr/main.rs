@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 mod ci;
+mod import;
 
 #[derive(Parser)]
 #[command(
@@ -69,8 +70,12 @@ enum Command {
         /// The document (.yaml, .yml, .json or .toml).
         file: PathBuf,
         /// The table.
-        #[arg(long, value_parser = clap::builder::PossibleValuesParser::new(okr_core::TABLE_NAMES))]
-        table: String,
+        #[arg(long, value_parser = clap::builder::PossibleValuesParser::new(okr_core::TABLE_NAMES), required_unless_present = "sheet")]
+        table: Option<String>,
+        /// Instead of a table, the document as the sheet `okr import csv` reads (CSV), to
+        /// edit in a spreadsheet and import again.
+        #[arg(long, conflicts_with_all = ["table", "format"])]
+        sheet: bool,
         /// Score as of this date (YYYY-MM-DD); default: today, or a closed cycle's end.
         #[arg(long, value_parser = parse_date)]
         as_of: Option<NaiveDate>,
@@ -120,6 +125,10 @@ enum Command {
         #[arg(long, short)]
         output: Option<PathBuf>,
     },
+    /// Turn another tool's export (a CSV sheet, Viva Goals, GitLab OKRs) into a document,
+    /// then check it.
+    #[command(after_help = import::AFTER_HELP)]
+    Import(import::ImportArgs),
     /// Write a document in another format (by the output's extension), losslessly.
     Convert {
         /// The document to read (.yaml, .yml, .json or .toml).
@@ -529,11 +538,20 @@ fn run(command: Command) -> Result<(), ExitCode> {
             policy,
             format,
             output,
+            sheet,
         } => {
+            if sheet {
+                let doc = load(&file)?;
+                write_output(
+                    output.as_deref(),
+                    okr_core::import::to_sheet(&doc).as_bytes(),
+                )?;
+                return Ok(());
+            }
             let policy = load_policy(policy)?;
             let card = Scorecard::new(load(&file)?, as_of(date), policy);
             let tables = card.tables();
-            let Some(t) = tables.get(&table) else {
+            let Some(t) = table.as_deref().and_then(|table| tables.get(table)) else {
                 return Err(ExitCode::from(2));
             };
             let bytes = match export_bytes(t, format) {
@@ -585,6 +603,7 @@ fn run(command: Command) -> Result<(), ExitCode> {
             };
             write_output(output.as_deref(), text.as_bytes())?;
         }
+        Command::Import(args) => import::run(args)?,
         Command::Convert { file, output } => {
             let doc = load(&file)?;
             if let Err(e) = doc.save(&output) {
