@@ -95,7 +95,7 @@ impl ImportOptions {
 /// What an import made: the document and the summary of what was read.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Imported {
-    /// The document (not yet validated: run [`crate::check`] on it).
+    /// The document (not yet validated: run [`crate::validate`] on it).
     pub document: Document,
     /// What was read, kept in `extra` and skipped.
     pub summary: Summary,
