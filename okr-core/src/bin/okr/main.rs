@@ -12,6 +12,8 @@ use serde::Serialize;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+mod edit;
+
 #[derive(Parser)]
 #[command(
     name = "okr",
@@ -117,6 +119,12 @@ enum Command {
         #[arg(long, short)]
         output: Option<PathBuf>,
     },
+    /// Append a check-in to a key result, or mark one of its milestones done, in place.
+    #[command(name = "check-in", after_help = edit::CHECK_IN_HELP)]
+    CheckIn(edit::CheckInArgs),
+    /// Append an override (a score set by hand) to an objective, in place.
+    #[command(after_help = edit::OVERRIDE_HELP)]
+    Override(edit::OverrideArgs),
     /// Write a document in another format (by the output's extension), losslessly.
     Convert {
         /// The document to read (.yaml, .yml, .json or .toml).
@@ -556,6 +564,8 @@ fn run(command: Command) -> Result<(), ExitCode> {
             };
             write_output(output.as_deref(), text.as_bytes())?;
         }
+        Command::CheckIn(args) => edit::check_in(args)?,
+        Command::Override(args) => edit::override_score(args)?,
         Command::Convert { file, output } => {
             let doc = load(&file)?;
             if let Err(e) = doc.save(&output) {
