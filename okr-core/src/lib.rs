@@ -63,6 +63,7 @@
 
 pub mod analysis;
 mod check;
+pub mod edit;
 mod error;
 mod export;
 mod generate;
@@ -85,21 +86,21 @@ pub use analysis::{
     DistributionTable, EngagementTable, FindingsTable, KeyResultsTable, ObjectivesTable,
     PeopleTable, Table, TableBuilder, Tables, TABLE_NAMES,
 };
-pub use load::document::Format;
+pub use check::{rule, validate, validate_scored, Finding, Rule, RULES};
 pub use error::{LoadError, Problem, SaveError, UpdateError};
 pub use export::{to_csv, to_json};
 pub use generate::{generate, GENERATED_CYCLE, GENERATED_LEVELS};
+pub use load::document::Format;
 pub use load::options::LoadOptions;
+pub use load::source_map::SourceMap;
 pub use model::*;
 pub use policy::{Policy, PolicySettings, Severity, SeverityLevel};
-pub use score::rollup::Scorecard;
 pub use render::github::{load_error_to_github, to_github};
 pub use render::sarif::{load_error_to_sarif, locate, to_sarif, Located, LOAD_ERROR};
-pub use schema::json_schema;
-pub use score::{AsOf, Scores, Status};
-pub use load::source_map::SourceMap;
 pub use render::tree::TreeRow;
-pub use check::{rule, validate, validate_scored, Finding, Rule, RULES};
+pub use schema::json_schema;
+pub use score::rollup::Scorecard;
+pub use score::{AsOf, Scores, Status};
 
 #[cfg(doctest)]
 #[doc = include_str!("../../README.md")]

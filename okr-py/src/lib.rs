@@ -57,6 +57,17 @@ fn save_error(py: Python<'_>, err: &okr_core::SaveError) -> PyErr {
     error(py, "OkrError", err.to_string())
 }
 
+fn edit_error(py: Python<'_>, err: &okr_core::edit::EditError) -> PyErr {
+    use okr_core::edit::EditError as E;
+    match err {
+        E::Load(e) => load_error(py, "LoadError", e),
+        E::UnknownKeyResult { .. } | E::UnknownObjective { .. } | E::UnknownMilestone { .. } => {
+            error(py, "UnknownIdError", err.to_string())
+        }
+        _ => error(py, "OkrError", err.to_string()),
+    }
+}
+
 fn update_error(py: Python<'_>, err: &okr_core::UpdateError) -> PyErr {
     error(py, "UnknownIdError", err.to_string())
 }
@@ -708,6 +719,15 @@ fn loads(py: Python<'_>, text: &str, format: &str) -> PyResult<Document> {
         .map_err(|e| load_error(py, "LoadError", &e))
 }
 
+/// Applies an edit (its JSON form, see `okr_core::edit::Edit`) to a file in place and
+/// returns the new text.
+#[pyfunction]
+fn edit_file(py: Python<'_>, path: PathBuf, edit: &str) -> PyResult<String> {
+    let edit = okr_core::edit::Edit::from_json(edit).map_err(|e| edit_error(py, &e))?;
+    py.detach(|| okr_core::edit::apply_to_file(&path, &edit))
+        .map_err(|e| edit_error(py, &e))
+}
+
 /// The JSON Schema of the document format, as text.
 #[pyfunction]
 fn json_schema() -> String {
@@ -833,6 +853,7 @@ fn _okr(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(import_viva_goals, m)?)?;
     m.add_function(wrap_pyfunction!(import_gitlab, m)?)?;
     m.add_class::<ImportSummary>()?;
+    m.add_function(wrap_pyfunction!(edit_file, m)?)?;
     m.add_class::<Document>()?;
     m.add_class::<Scorecard>()?;
     m.add_class::<Scores>()?;

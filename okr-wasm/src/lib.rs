@@ -797,4 +797,29 @@ pub fn import_viva_goals_zip(
 ) -> Result<JsValue, JsValue> {
     let options = import_options(options)?;
     imported(okr_core::import::viva_goals_zip(bytes, &options))
+/// Applies an edit to a document's text and returns the new text, in which only the
+/// inserted check-in, `done:` or override is new (comments, order and layout stay). The
+/// edit is an object tagged by `edit`, e.g. `{edit: "check_in", key_result: "p99",
+/// check_in: {date: "2021-08-22", value: 290}}`. Throws an `Error` with the core's message
+/// (an unknown id names the closest one) when the edit cannot be made.
+#[wasm_bindgen(js_name = applyEdit)]
+pub fn apply_edit(
+    text: &str,
+    #[wasm_bindgen(unchecked_param_type = "\"json\" | \"yaml\" | \"toml\"")] format: &str,
+    #[wasm_bindgen(unchecked_param_type = "object")] edit: JsValue,
+) -> Result<String, JsValue> {
+    let format = Format::from_name(format).ok_or_else(|| {
+        js_error(&format!(
+            "unknown format `{format}`: use \"json\", \"yaml\" or \"toml\""
+        ))
+    })?;
+    let edit = serde_wasm_bindgen::from_value::<serde_json::Value>(edit)
+        .map_err(|e| js_error(&format!("not an edit: {e}")))
+        .and_then(|v| {
+            okr_core::edit::Edit::from_json(&v.to_string()).map_err(|e| js_error(&e.to_string()))
+        })?;
+    okr_core::edit::apply(text, format, &edit).map_err(|e| match e {
+        okr_core::edit::EditError::Load(l) => load_error(&l),
+        other => js_error(&other.to_string()),
+    })
 }

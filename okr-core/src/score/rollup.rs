@@ -8,11 +8,11 @@
 //! recomputation would.
 
 use crate::error::UpdateError;
-use crate::score::graph::{sane_weight, Graph, NONE};
 use crate::model::{
     CheckIn, Cycle, Document, KeyResult, Objective, ObjectiveId, Override, RollupMode,
 };
 use crate::policy::Policy;
+use crate::score::graph::{sane_weight, Graph, NONE};
 use crate::score::{active_override, evaluate_kr, status, AsOf, Row, Scores};
 
 /// A weighted sum of rows.

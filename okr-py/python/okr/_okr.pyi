@@ -9,7 +9,7 @@ from ._frames import Tables
 _Date = Union[datetime.date, str]
 _Path = Union[str, "os.PathLike[str]"]
 
-__all__ = ["Document", "Finding", "Policy", "Problem", "Scorecard", "Scores", "_TableSource", "json_schema", "load", "loads", "ImportSummary", "import_csv", "import_viva_goals", "import_gitlab", "__version__", "TABLE_NAMES"]
+__all__ = ["Document", "Finding", "Policy", "Problem", "Scorecard", "Scores", "_TableSource", "edit_file", "json_schema", "load", "loads", "ImportSummary", "import_csv", "import_viva_goals", "import_gitlab", "__version__", "TABLE_NAMES"]
 
 __version__: str
 TABLE_NAMES: Tuple[str, ...]
@@ -19,6 +19,10 @@ def load(path: _Path, format: Optional[str] = None) -> Document:
 
 def loads(text: str, format: str = "yaml") -> Document:
     """Parses a document from text."""
+
+def edit_file(path: _Path, edit: str) -> str:
+    """Applies an edit (its JSON form, see `okr_core::edit::Edit`) to a file in place and
+    returns the new text."""
 
 def json_schema() -> str:
     """The JSON Schema of the document format, as text."""

@@ -14,6 +14,7 @@ use std::process::ExitCode;
 
 mod ci;
 mod import;
+mod edit;
 
 #[derive(Parser)]
 #[command(
@@ -129,6 +130,12 @@ enum Command {
     /// then check it.
     #[command(after_help = import::AFTER_HELP)]
     Import(import::ImportArgs),
+    /// Append a check-in to a key result, or mark one of its milestones done, in place.
+    #[command(name = "check-in", after_help = edit::CHECK_IN_HELP)]
+    CheckIn(edit::CheckInArgs),
+    /// Append an override (a score set by hand) to an objective, in place.
+    #[command(after_help = edit::OVERRIDE_HELP)]
+    Override(edit::OverrideArgs),
     /// Write a document in another format (by the output's extension), losslessly.
     Convert {
         /// The document to read (.yaml, .yml, .json or .toml).
@@ -604,6 +611,8 @@ fn run(command: Command) -> Result<(), ExitCode> {
             write_output(output.as_deref(), text.as_bytes())?;
         }
         Command::Import(args) => import::run(args)?,
+        Command::CheckIn(args) => edit::check_in(args)?,
+        Command::Override(args) => edit::override_score(args)?,
         Command::Convert { file, output } => {
             let doc = load(&file)?;
             if let Err(e) = doc.save(&output) {
