@@ -63,8 +63,11 @@
 
 pub mod analysis;
 mod check;
+mod diff;
 mod error;
+mod explain;
 mod export;
+mod filter;
 mod generate;
 mod hash;
 mod load;
@@ -84,19 +87,28 @@ pub use analysis::{
     DistributionTable, EngagementTable, FindingsTable, KeyResultsTable, ObjectivesTable,
     PeopleTable, Table, TableBuilder, Tables, TABLE_NAMES,
 };
-pub use load::document::Format;
+pub use check::{rule, validate, validate_scored, Finding, Rule, RULES};
+pub use diff::{
+    diff, AlignmentChange, AlignmentChangeKind, ChangeKind, Diff, DiffSide, EntityChange,
+    FindingChanges, KeyResultChange, Snapshot,
+};
 pub use error::{LoadError, Problem, SaveError, UpdateError};
+pub use explain::{
+    CheckInUsed, Explanation, Input, InputKind, KeyResultExplanation, ObjectiveExplanation,
+    OverrideUsed,
+};
 pub use export::{to_csv, to_json};
+pub use filter::{Filter, FilterError, Selection};
 pub use generate::{generate, GENERATED_CYCLE, GENERATED_LEVELS};
+pub use load::document::Format;
 pub use load::options::LoadOptions;
+pub use load::source_map::SourceMap;
 pub use model::*;
 pub use policy::{Policy, PolicySettings, Severity, SeverityLevel};
-pub use score::rollup::Scorecard;
-pub use schema::json_schema;
-pub use score::{AsOf, Scores, Status};
-pub use load::source_map::SourceMap;
 pub use render::tree::TreeRow;
-pub use check::{rule, validate, validate_scored, Finding, Rule, RULES};
+pub use schema::json_schema;
+pub use score::rollup::Scorecard;
+pub use score::{AsOf, Scores, Status};
 
 #[cfg(doctest)]
 #[doc = include_str!("../../README.md")]

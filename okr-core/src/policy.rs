@@ -3,9 +3,9 @@
 //! A policy is a document of its own (YAML, JSON or TOML; every field optional). Unknown
 //! fields and unknown rule codes are load errors naming the closest valid one.
 
+use crate::error::LoadError;
 use crate::load::convert::{choice, count, number, Cx, Path, Record};
 use crate::load::document::{format_of, parse_tree, read_text, Format};
-use crate::error::LoadError;
 use crate::load::syntax::{Node, Value as V};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;

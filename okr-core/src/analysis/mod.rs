@@ -44,12 +44,12 @@
 //!   team; `share_aligned_to_top` counts objectives with a non-zero share to some top-level
 //!   objective.
 
-use crate::score::graph::{Graph, NONE};
+use crate::check::{validate_scored, Finding};
 use crate::hash::{HashMap, HashSet};
 use crate::model::{Commitment, Document, Objective, RollupMode};
-use crate::score::rollup::Scorecard;
 use crate::score::active_override;
-use crate::check::{validate_scored, Finding};
+use crate::score::graph::{Graph, NONE};
+use crate::score::rollup::Scorecard;
 use chrono::NaiveDate;
 use std::borrow::Borrow;
 use std::sync::OnceLock;

@@ -6,10 +6,10 @@
 //! finding. It runs in O(objectives + key results + links + check-ins) plus a sort of the
 //! findings.
 
-use crate::score::graph::{Graph, NONE};
 use crate::hash::{HashMap, HashSet};
 use crate::model::*;
 use crate::policy::{Policy, Severity};
+use crate::score::graph::{Graph, NONE};
 use crate::score::rollup::{Scorecard, Scored, View};
 use crate::score::{active_override, AsOf};
 use chrono::NaiveDate;

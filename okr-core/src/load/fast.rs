@@ -660,47 +660,52 @@ macro_rules! record {
     };
 }
 
-record!(DocumentF, Document, crate::load::document::DOCUMENT_KEYS, |f| {
-    let (mut version, mut cycles, mut levels, mut teams, mut people) =
-        (None, None, None, None, None);
-    let (mut themes, mut initiatives, mut objectives, mut extra) = (None, None, None, None);
-    while let Some(k) = f.next()? {
-        match k {
-            0 => version = f.value::<One>()?,
-            1 => cycles = f.value::<Opt<List<CycleF>>>()?,
-            2 => levels = f.value::<Opt<List<Str>>>()?,
-            3 => teams = f.value::<Opt<List<TeamF>>>()?,
-            4 => people = f.value::<Opt<List<PersonF>>>()?,
-            5 => themes = f.value::<Opt<List<ThemeF>>>()?,
-            6 => initiatives = f.value::<Opt<List<InitiativeF>>>()?,
-            7 => objectives = f.value::<List<ObjectiveF>>()?,
-            _ => extra = f.value::<Opt<ExtraF>>()?,
+record!(
+    DocumentF,
+    Document,
+    crate::load::document::DOCUMENT_KEYS,
+    |f| {
+        let (mut version, mut cycles, mut levels, mut teams, mut people) =
+            (None, None, None, None, None);
+        let (mut themes, mut initiatives, mut objectives, mut extra) = (None, None, None, None);
+        while let Some(k) = f.next()? {
+            match k {
+                0 => version = f.value::<One>()?,
+                1 => cycles = f.value::<Opt<List<CycleF>>>()?,
+                2 => levels = f.value::<Opt<List<Str>>>()?,
+                3 => teams = f.value::<Opt<List<TeamF>>>()?,
+                4 => people = f.value::<Opt<List<PersonF>>>()?,
+                5 => themes = f.value::<Opt<List<ThemeF>>>()?,
+                6 => initiatives = f.value::<Opt<List<InitiativeF>>>()?,
+                7 => objectives = f.value::<List<ObjectiveF>>()?,
+                _ => extra = f.value::<Opt<ExtraF>>()?,
+            }
         }
+        req::<_, A::Error>(version)?;
+        let levels = opt(levels).map(|l| l.0.into_iter().map(|s| s.0).collect::<Vec<String>>());
+        if levels
+            .as_ref()
+            .is_some_and(|l| l.iter().any(String::is_empty))
+        {
+            return Err(fail());
+        }
+        Ok(Document {
+            version: 1,
+            cycles: opt_list(cycles).into_iter().map(|x| x.0).collect(),
+            levels,
+            teams: opt_list(teams).into_iter().map(|x| x.0).collect(),
+            people: opt_list(people).into_iter().map(|x| x.0).collect(),
+            themes: opt_list(themes).into_iter().map(|x| x.0).collect(),
+            initiatives: opt_list(initiatives).into_iter().map(|x| x.0).collect(),
+            objectives: req::<_, A::Error>(objectives)?
+                .0
+                .into_iter()
+                .map(|x| x.0)
+                .collect(),
+            extra: opt(extra).map(|e| e.0).unwrap_or_default(),
+        })
     }
-    req::<_, A::Error>(version)?;
-    let levels = opt(levels).map(|l| l.0.into_iter().map(|s| s.0).collect::<Vec<String>>());
-    if levels
-        .as_ref()
-        .is_some_and(|l| l.iter().any(String::is_empty))
-    {
-        return Err(fail());
-    }
-    Ok(Document {
-        version: 1,
-        cycles: opt_list(cycles).into_iter().map(|x| x.0).collect(),
-        levels,
-        teams: opt_list(teams).into_iter().map(|x| x.0).collect(),
-        people: opt_list(people).into_iter().map(|x| x.0).collect(),
-        themes: opt_list(themes).into_iter().map(|x| x.0).collect(),
-        initiatives: opt_list(initiatives).into_iter().map(|x| x.0).collect(),
-        objectives: req::<_, A::Error>(objectives)?
-            .0
-            .into_iter()
-            .map(|x| x.0)
-            .collect(),
-        extra: opt(extra).map(|e| e.0).unwrap_or_default(),
-    })
-});
+);
 
 record!(
     CycleF,

@@ -6,9 +6,9 @@
 //! All user text (ids, titles, messages) is HTML-escaped; the fragment has no script and
 //! its styles are inline, so it is safe to drop into a page or a notebook cell.
 
+use crate::check::Finding;
 use crate::score::rollup::Scorecard;
 use crate::score::{Scores, Status};
-use crate::check::Finding;
 use std::collections::HashMap;
 use std::fmt::Write as _;
 

@@ -7,10 +7,10 @@
 //! user text is escaped ([`crate::render::html::escape`]).
 
 use crate::analysis::{DistributionTable, EngagementTable};
+use crate::check::Finding;
 use crate::render::html::{escape, pct, status_colour};
 use crate::score::rollup::Scorecard;
 use crate::score::Status;
-use crate::check::Finding;
 use std::fmt::Write as _;
 
 const STYLE: &str = "body{margin:0;padding:24px 32px;font:14px/1.45 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;color:#1f2933;background:#fafbfc}\
