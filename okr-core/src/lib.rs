@@ -64,8 +64,11 @@
 pub mod analysis;
 mod check;
 pub mod edit;
+mod diff;
 mod error;
+mod explain;
 mod export;
+mod filter;
 mod generate;
 mod hash;
 pub mod import;
@@ -87,8 +90,17 @@ pub use analysis::{
     PeopleTable, Table, TableBuilder, Tables, TABLE_NAMES,
 };
 pub use check::{rule, validate, validate_scored, Finding, Rule, RULES};
+pub use diff::{
+    diff, AlignmentChange, AlignmentChangeKind, ChangeKind, Diff, DiffSide, EntityChange,
+    FindingChanges, KeyResultChange, Snapshot,
+};
 pub use error::{LoadError, Problem, SaveError, UpdateError};
+pub use explain::{
+    CheckInUsed, Explanation, Input, InputKind, KeyResultExplanation, ObjectiveExplanation,
+    OverrideUsed,
+};
 pub use export::{to_csv, to_json};
+pub use filter::{Filter, FilterError, Selection};
 pub use generate::{generate, GENERATED_CYCLE, GENERATED_LEVELS};
 pub use load::document::Format;
 pub use load::options::LoadOptions;

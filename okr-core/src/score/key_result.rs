@@ -143,13 +143,13 @@ pub(crate) fn status(score: f64, expected: f64, policy: &Policy) -> Status {
 }
 
 /// Days from `a` to `b` (day numbers subtracted: no duration arithmetic).
-fn days(a: NaiveDate, b: NaiveDate) -> f64 {
+pub(crate) fn days(a: NaiveDate, b: NaiveDate) -> f64 {
     use chrono::Datelike as _;
     f64::from(b.num_days_from_ce() - a.num_days_from_ce())
 }
 
 /// The latest check-in on or before `d` (ties: the later entry wins).
-fn latest(kr: &KeyResult, d: NaiveDate) -> Option<&crate::model::CheckIn> {
+pub(crate) fn latest(kr: &KeyResult, d: NaiveDate) -> Option<&crate::model::CheckIn> {
     let mut best: Option<&crate::model::CheckIn> = None;
     for c in &kr.check_ins {
         if c.date <= d && best.is_none_or(|b| c.date >= b.date) {

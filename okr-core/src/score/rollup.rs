@@ -43,7 +43,9 @@ impl Acc {
     /// `a` × self + `b` × other, per quantity, over the means.
     fn mix(&self, a: f64, other: &Acc, b: f64) -> Row {
         let m = |s: f64, w: f64| if w > 0.0 { s / w } else { 0.0 };
-        let q = |x: f64, y: f64| a * m(x, self.w) + b * m(y, other.w);
+        // A side with factor 0 is left out (its values may be undefined).
+        let part = |f: f64, s: f64, w: f64| if f == 0.0 { 0.0 } else { f * m(s, w) };
+        let q = |x: f64, y: f64| part(a, x, self.w) + part(b, y, other.w);
         Row {
             score: q(self.score, other.score),
             progress: q(self.progress, other.progress),
@@ -60,6 +62,65 @@ fn blend_factor(o: &Objective, policy: &Policy) -> f64 {
         Some(b) if (0.0..=1.0).contains(&b) => b,
         _ if (0.0..=1.0).contains(&policy.default_blend) => policy.default_blend,
         _ => 0.5,
+    }
+}
+
+/// Which inputs an objective's rollup mode takes (SPEC §4): the one place the mode rules
+/// are written, used by the rollup, by validation and by [`Scorecard::explain`].
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) struct Sides {
+    /// Whether the mode takes the objective's own key results.
+    pub(crate) own_counted: bool,
+    /// Whether the mode takes the contributing children.
+    pub(crate) children_counted: bool,
+    /// The factor of the mean of the key results in the score (0 when not used).
+    pub(crate) own: f64,
+    /// The factor of the mean of the children in the score (0 when not used).
+    pub(crate) children: f64,
+}
+
+impl Sides {
+    /// The sides of `mode` for an objective that has a scored key result (`any_kr`), whose
+    /// key-result and children means are defined or not, with blend factor `blend`.
+    /// `manual` takes the inputs `auto` would take (for progress, expected and forecast).
+    pub(crate) fn of(
+        mode: RollupMode,
+        any_kr: bool,
+        own_defined: bool,
+        children_defined: bool,
+        blend: f64,
+    ) -> Sides {
+        let only_own = Sides {
+            own_counted: true,
+            children_counted: false,
+            own: 1.0,
+            children: 0.0,
+        };
+        let only_children = Sides {
+            own_counted: false,
+            children_counted: true,
+            own: 0.0,
+            children: 1.0,
+        };
+        match mode {
+            RollupMode::Auto | RollupMode::Manual if any_kr => only_own,
+            RollupMode::Auto | RollupMode::Manual => only_children,
+            RollupMode::KeyResults => only_own,
+            RollupMode::Children => only_children,
+            RollupMode::Blend => {
+                let (own, children) = match (own_defined, children_defined) {
+                    (true, true) => (blend, 1.0 - blend),
+                    (true, false) => (1.0, 0.0),
+                    _ => (0.0, 1.0),
+                };
+                Sides {
+                    own_counted: true,
+                    children_counted: true,
+                    own,
+                    children,
+                }
+            }
+        }
     }
 }
 
@@ -151,31 +212,14 @@ fn evaluate_objective(
         return Row::UNDEFINED;
     }
     let (own, children, any_kr) = gather(i, graph, &compiled.kr_weight, krs, objectives);
-    let none = Acc::default();
     let inputs = compiled.objective.get(i as usize);
     let mode = inputs.map_or(RollupMode::Auto, |x| x.mode);
-    let auto = || {
-        if any_kr {
-            (own, 1.0, none, 0.0)
-        } else {
-            (children, 1.0, none, 0.0)
-        }
-    };
-    let (a, wa, b, wb) = match mode {
-        RollupMode::Auto | RollupMode::Manual => auto(),
-        RollupMode::KeyResults => (own, 1.0, none, 0.0),
-        RollupMode::Children => (children, 1.0, none, 0.0),
-        RollupMode::Blend => match (own.defined(), children.defined()) {
-            (true, true) => {
-                let l = inputs.map_or(0.5, |x| x.blend);
-                (own, l, children, 1.0 - l)
-            }
-            (true, false) => (own, 1.0, none, 0.0),
-            _ => (children, 1.0, none, 0.0),
-        },
-    };
-    let mut row = if a.defined() {
-        a.mix(wa, &b, wb)
+    let blend = inputs.map_or(0.5, |x| x.blend);
+    let sides = Sides::of(mode, any_kr, own.defined(), children.defined(), blend);
+    let defined =
+        (sides.own > 0.0 && own.defined()) || (sides.children > 0.0 && children.defined());
+    let mut row = if defined {
+        own.mix(sides.own, &children, sides.children)
     } else {
         Row::UNDEFINED
     };
@@ -423,6 +467,39 @@ impl Scorecard {
         self.objectives.get(i as usize)
     }
 
+    /// Which inputs objective `i`'s rollup mode takes, with their factors: the rollup's own
+    /// rule ([`Sides::of`]) on the current values.
+    pub(crate) fn sides(&self, i: u32) -> Sides {
+        let (own, children, any_kr) = gather(
+            i,
+            &self.graph,
+            &self.compiled.kr_weight,
+            &self.krs,
+            &self.objectives,
+        );
+        let inputs = self.compiled.objective.get(i as usize);
+        Sides::of(
+            self.mode(i),
+            any_kr,
+            own.defined(),
+            children.defined(),
+            inputs.map_or(0.5, |x| x.blend),
+        )
+    }
+
+    /// The rollup mode in force for objective `i`.
+    pub(crate) fn mode(&self, i: u32) -> RollupMode {
+        self.compiled
+            .objective
+            .get(i as usize)
+            .map_or(RollupMode::Auto, |x| x.mode)
+    }
+
+    /// The date objective `i` (and its key results) is judged at.
+    pub(crate) fn date_of(&self, i: u32) -> chrono::NaiveDate {
+        self.as_of.for_cycle(cycle_of(&self.doc, &self.graph, i))
+    }
+
     /// Records a check-in on a key result and updates the key result, its objective and
     /// every ancestor, and nothing else. Returns the number of objectives recomputed.
     pub fn check_in(&mut self, key_result: &str, check_in: CheckIn) -> Result<usize, UpdateError> {
@@ -656,13 +733,21 @@ impl View<'_> {
         };
         let (own, children, any_kr) =
             gather(i, self.graph, self.kr_weight, self.krs, self.objectives);
-        match o.rollup_mode() {
-            RollupMode::Auto | RollupMode::Manual if any_kr => (own.n, own.w),
-            RollupMode::Auto | RollupMode::Manual => (children.n, children.w),
-            RollupMode::KeyResults => (own.n, own.w),
-            RollupMode::Children => (children.n, children.w),
-            RollupMode::Blend => (own.n + children.n, own.w + children.w),
+        let sides = Sides::of(
+            o.rollup_mode(),
+            any_kr,
+            own.defined(),
+            children.defined(),
+            0.5,
+        );
+        let (mut n, mut w) = (0, 0.0);
+        if sides.own_counted {
+            (n, w) = (own.n, own.w);
         }
+        if sides.children_counted {
+            (n, w) = (n + children.n, w + children.w);
+        }
+        (n, w)
     }
 }
 

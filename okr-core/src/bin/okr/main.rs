@@ -15,6 +15,10 @@ use std::process::ExitCode;
 mod ci;
 mod import;
 mod edit;
+mod diff;
+mod explain;
+mod filter;
+use filter::FilterArgs;
 
 #[derive(Parser)]
 #[command(
@@ -30,12 +34,18 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Score every key result and objective.
+    #[command(after_help = SCORE_HELP)]
     Score {
         /// The document (.yaml, .yml, .json or .toml).
         file: PathBuf,
         /// Score as of this date (YYYY-MM-DD); default: today, or a closed cycle's end.
         #[arg(long, value_parser = parse_date)]
         as_of: Option<NaiveDate>,
+        /// A policy file (.yaml, .yml, .json or .toml) with thresholds.
+        #[arg(long)]
+        policy: Option<PathBuf>,
+        #[command(flatten)]
+        filter: FilterArgs,
         /// Output format.
         #[arg(long, value_enum, default_value_t = ScoreFormat::Table)]
         format: ScoreFormat,
@@ -45,6 +55,8 @@ enum Command {
     Check {
         /// The document (.yaml, .yml, .json or .toml).
         file: PathBuf,
+        #[command(flatten)]
+        filter: FilterArgs,
         /// Check as of this date (YYYY-MM-DD); default: today, or a closed cycle's end.
         #[arg(long, value_parser = parse_date)]
         as_of: Option<NaiveDate>,
@@ -56,15 +68,55 @@ enum Command {
         format: CheckFormat,
     },
     /// Print the cascade as an indented tree with scores and status.
+    #[command(after_help = TREE_HELP)]
     Tree {
         /// The document (.yaml, .yml, .json or .toml).
         file: PathBuf,
         /// Score as of this date (YYYY-MM-DD); default: today, or a closed cycle's end.
         #[arg(long, value_parser = parse_date)]
         as_of: Option<NaiveDate>,
-        /// Only this cycle's objectives.
+        /// A policy file (.yaml, .yml, .json or .toml) with thresholds.
         #[arg(long)]
-        cycle: Option<String>,
+        policy: Option<PathBuf>,
+        #[command(flatten)]
+        filter: FilterArgs,
+    },
+    /// What changed between two versions of a document, or one document at two dates.
+    #[command(after_help = diff::AFTER_HELP)]
+    Diff {
+        /// The older version: a path, or `REV:PATH` (read with `git show`).
+        old: String,
+        /// The newer version: a path, or `REV:PATH` (omit with `--since`).
+        new: Option<String>,
+        /// Compare OLD as of this date with OLD as of `--as-of` (YYYY-MM-DD).
+        #[arg(long, value_parser = parse_date)]
+        since: Option<NaiveDate>,
+        /// Score as of this date (YYYY-MM-DD); default: today, or a closed cycle's end.
+        #[arg(long, value_parser = parse_date)]
+        as_of: Option<NaiveDate>,
+        /// A policy file for the scores and the findings.
+        #[arg(long)]
+        policy: Option<PathBuf>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = ExplainFormat::Text)]
+        format: ExplainFormat,
+    },
+    /// Why an objective or key result has its score.
+    #[command(after_help = explain::AFTER_HELP)]
+    Explain {
+        /// The document (.yaml, .yml, .json or .toml).
+        file: PathBuf,
+        /// The objective or key result.
+        id: String,
+        /// Score as of this date (YYYY-MM-DD); default: today, or a closed cycle's end.
+        #[arg(long, value_parser = parse_date)]
+        as_of: Option<NaiveDate>,
+        /// A policy file for the scores and the status bands.
+        #[arg(long)]
+        policy: Option<PathBuf>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = ExplainFormat::Text)]
+        format: ExplainFormat,
     },
     /// Print one analysis table (SPEC §7) as CSV or JSON.
     Export {
@@ -202,6 +254,47 @@ Examples:
   okr check okrs/2021-h2.yaml --format github";
 
 #[derive(Clone, Copy, ValueEnum)]
+enum ExplainFormat {
+    Text,
+    Json,
+}
+
+const SCORE_HELP: &str = "\
+Examples:
+  okr score okrs.yaml --team checkout-cluster         my team and the teams below it
+  okr score okrs.yaml --status at_risk --format json  what needs attention
+  okr score okrs.yaml --owner ana --cycle 2021-H2
+
+Filters (--cycle, --team, --owner, --level, --status) choose what is printed; scores are
+always computed over the whole document. Several filters combine with \"and\".";
+
+const TREE_HELP: &str = "\
+Examples:
+  okr tree okrs.yaml --cycle 2021-Q3       that cycle and the cycles within it
+  okr tree okrs.yaml --team back-office    a team's objectives, each under its selected parent
+
+A child whose parent's rollup mode does not count it is marked, e.g.
+`(not counted: key_results mode)`; `okr explain FILE ID` says more.
+
+Filters (--cycle, --team, --owner, --level, --status) choose what is printed; scores are
+always computed over the whole document. Several filters combine with \"and\".";
+
+const CHECK_HELP: &str = "\
+Examples:
+  okr check okrs.yaml --team checkout-cluster   findings about my team's objectives,
+                                                their key results and my team's people
+
+A finding is printed when its first subject is selected: a person for the people rules,
+an objective or one of its key results otherwise.";
+
+/// Prints to standard output; a closed pipe (`okr … | head`) ends quietly.
+fn print_out(text: &str) {
+    use std::io::Write as _;
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
+}
+
+#[derive(Clone, Copy, ValueEnum)]
 enum ScoreFormat {
     Table,
     Json,
@@ -280,11 +373,12 @@ struct ScoreOut<'a> {
     key_results: Vec<KeyResultOut<'a>>,
 }
 
-fn score_json(card: &Scorecard) -> String {
+fn score_json(card: &Scorecard, sel: &okr_core::Selection) -> String {
     let out = ScoreOut {
         as_of: card.as_of().date().to_string(),
         objectives: card
             .objectives()
+            .filter(|(o, _)| sel.objective(o.id.as_str()))
             .map(|(o, s)| ObjectiveOut {
                 id: o.id.as_str(),
                 score: s.score,
@@ -296,6 +390,7 @@ fn score_json(card: &Scorecard) -> String {
             .collect(),
         key_results: card
             .key_results()
+            .filter(|(_, kr, _)| sel.key_result(kr.id.as_str()))
             .map(|(o, kr, s)| KeyResultOut {
                 id: kr.id.as_str(),
                 objective: o.id.as_str(),
@@ -314,7 +409,7 @@ fn cell(x: Option<f64>) -> String {
     x.map_or_else(|| "-".into(), |v| format!("{v:.3}"))
 }
 
-fn score_table(card: &Scorecard) -> String {
+fn score_table(card: &Scorecard, sel: &okr_core::Selection) -> String {
     use std::fmt::Write as _;
     let mut out = String::new();
     let id_width = card
@@ -347,9 +442,14 @@ fn score_table(card: &Scorecard) -> String {
     );
     let mut krs = card.key_results().peekable();
     for (o, s) in card.objectives() {
-        line(&mut out, o.id.as_str(), &o.level, &s);
+        let shown = sel.objective(o.id.as_str());
+        if shown {
+            line(&mut out, o.id.as_str(), &o.level, &s);
+        }
         while let Some((_, kr, ks)) = krs.next_if(|(ko, _, _)| std::ptr::eq(*ko, o)) {
-            line(&mut out, &format!("  {}", kr.id), kr.kind.name(), &ks);
+            if shown {
+                line(&mut out, &format!("  {}", kr.id), kr.kind.name(), &ks);
+            }
         }
     }
     let _ = writeln!(out, "as of {}", card.as_of().date());
@@ -477,16 +577,21 @@ fn run(command: Command) -> Result<(), ExitCode> {
         Command::Score {
             file,
             as_of: date,
+            policy,
+            filter,
             format,
         } => {
-            let card = Scorecard::new(load(&file)?, as_of(date), Policy::default());
+            let policy = load_policy(policy)?;
+            let card = Scorecard::new(load(&file)?, as_of(date), policy);
+            let sel = filter.select(&card)?;
             match format {
-                ScoreFormat::Json => println!("{}", score_json(&card)),
-                ScoreFormat::Table => print!("{}", score_table(&card)),
+                ScoreFormat::Json => print_out(&format!("{}\n", score_json(&card, &sel))),
+                ScoreFormat::Table => print_out(&score_table(&card, &sel)),
             }
         }
         Command::Check {
             file,
+            filter,
             as_of: date,
             policy,
             format,
@@ -498,7 +603,15 @@ fn run(command: Command) -> Result<(), ExitCode> {
             let doc = Document::from_path(&file).map_err(|e| ci::load_failed(format, &file, &e))?;
             let map = SourceMap::from_path(&file).ok();
             let as_of = as_of(date);
-            let findings = validate(&doc, as_of, &policy);
+            let findings = if filter.filter().is_empty() {
+                validate(&doc, as_of, &policy)
+            } else {
+                let card = Scorecard::new(doc, as_of, policy);
+                let sel = filter.select(&card)?;
+                let mut all = okr_core::validate_scored(&card);
+                all.retain(|f| sel.finding(f));
+                all
+            };
             let located = by_position(&findings, map.as_ref());
             match format {
                 CheckFormat::Json => {
@@ -506,13 +619,16 @@ fn run(command: Command) -> Result<(), ExitCode> {
                         as_of: as_of.date().to_string(),
                         findings: located.iter().map(|(_, f)| *f).collect(),
                     };
-                    println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
+                    print_out(&format!(
+                        "{}\n",
+                        serde_json::to_string_pretty(&out).unwrap_or_default()
+                    ));
                 }
                 CheckFormat::Text => {
                     use std::io::IsTerminal as _;
                     let color =
                         std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-                    print!("{}", check_text(&file, &located, color));
+                    print_out(&check_text(&file, &located, color));
                 }
                 CheckFormat::Sarif | CheckFormat::Github => {
                     ci::print_findings(format, &file, &findings, map.as_ref());
@@ -525,19 +641,40 @@ fn run(command: Command) -> Result<(), ExitCode> {
         Command::Tree {
             file,
             as_of: date,
-            cycle,
+            policy,
+            filter,
         } => {
-            let doc = load(&file)?;
-            if let Some(c) = &cycle {
-                if doc.cycle(c).is_none() {
-                    eprintln!("error: unknown cycle `{c}` in `{}`", file.display());
-                    return Err(ExitCode::from(2));
-                }
-            }
-            let card = Scorecard::new(doc, as_of(date), Policy::default());
-            print!("{}", card.render_tree(cycle.as_deref()));
-            println!("as of {}", card.as_of().date());
+            let policy = load_policy(policy)?;
+            let card = Scorecard::new(load(&file)?, as_of(date), policy);
+            let sel = filter.select(&card)?;
+            print_out(&format!(
+                "{}as of {}\n",
+                card.render_tree_selected(&sel),
+                card.as_of().date()
+            ));
         }
+        Command::Diff {
+            old,
+            new,
+            since,
+            as_of,
+            policy,
+            format,
+        } => diff::run(diff::DiffArgs {
+            old,
+            new,
+            since,
+            as_of,
+            policy,
+            format,
+        })?,
+        Command::Explain {
+            file,
+            id,
+            as_of: date,
+            policy,
+            format,
+        } => explain::run(file, &id, date, policy, format)?,
         Command::Export {
             file,
             table,
