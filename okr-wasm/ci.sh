@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The JS package's checks: build pkg/ (wasm-bindgen-cli at the version Cargo.lock pins,
 # wasm-opt from Debian's binaryen), type-check the TypeScript example, run the node tests
-# and the Chromium tests (Debian's chromium, driven by playwright-core), and check that
+# and the Chromium tests (Debian's chromium, driven by playwright-core), the widget's
+# benchmark at 1k objectives (a few seconds), and check that
 # `npm pack` packs the module. Installs what is missing. Called by the README's test command.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -30,6 +31,8 @@ echo "--- tsc --noEmit (typed usage example)"
 npx tsc -p examples/tsconfig.json
 echo "--- node --test (API and Chromium)"
 node --test tests/
+echo "--- the widget's benchmark at 1k (benches/widget/bench.mjs; 10k and 100k by hand)"
+OKR_WIDGET_RESULTS="$ROOT/target/okr-widget-bench-quick.jsonl" node ../benches/widget/bench.mjs --sizes 1000
 echo "--- npm pack"
 (cd pkg && npm pack --dry-run 2>&1) | tee "$ROOT/target/npm-pack.txt" | grep -E "okr_wasm_bg.wasm|okr-cascade.js|package size"
 grep -q "web/okr_wasm_bg.wasm" "$ROOT/target/npm-pack.txt"

@@ -107,6 +107,7 @@ pub use load::options::LoadOptions;
 pub use load::source_map::SourceMap;
 pub use model::*;
 pub use policy::{Policy, PolicySettings, Severity, SeverityLevel};
+pub use render::html::status_colour;
 pub use render::github::{load_error_to_github, to_github};
 pub use render::sarif::{load_error_to_sarif, locate, to_sarif, Located, LOAD_ERROR};
 pub use render::tree::TreeRow;

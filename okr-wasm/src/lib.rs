@@ -7,7 +7,7 @@
 //! date), with closed cycles scored as of their last day.
 
 use chrono::NaiveDate;
-use okr_core::{AsOf, CheckIn, Format, Override, Value};
+use okr_core::{AsOf, CheckIn, Format, Override, Status, Value};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use tsify::Tsify;
@@ -608,9 +608,9 @@ impl Scorecard {
         to_js(&Scores::from(s))
     }
 
-    /// Records a check-in (`value`: a number or a boolean; `date`: `YYYY-MM-DD`) and
-    /// updates the key result, its objective and every ancestor, nothing else. Returns
-    /// the number of objectives rescored.
+    /// Records a check-in (`value`: a number or a boolean; `date`: `YYYY-MM-DD`; an
+    /// optional `note`, kept in the document) and updates the key result, its objective
+    /// and every ancestor, nothing else. Returns the number of objectives rescored.
     #[wasm_bindgen(js_name = checkIn)]
     pub fn check_in(
         &mut self,
@@ -618,6 +618,7 @@ impl Scorecard {
         date: &str,
         #[wasm_bindgen(unchecked_param_type = "number | boolean")] value: JsValue,
         confidence: Option<f64>,
+        note: Option<String>,
     ) -> Result<usize, JsValue> {
         let value = if let Some(b) = value.as_bool() {
             Value::Bool(b)
@@ -628,6 +629,7 @@ impl Scorecard {
         };
         let mut c = CheckIn::new(date_from(date)?, value);
         c.confidence = confidence;
+        c.note = note;
         self.inner
             .check_in(kr_id, c)
             .map_err(|e| js_error(&e.to_string()))
@@ -678,6 +680,25 @@ impl Scorecard {
     pub fn to_json(&self) -> Result<String, JsValue> {
         dump(self.inner.document(), Format::Json)
     }
+}
+
+/// The status colours of `okr report`'s HTML page (CSS colours by status name), so that
+/// the `<okr-cascade>` widget and any other page draw the same palette.
+#[wasm_bindgen(
+    js_name = statusColours,
+    unchecked_return_type = "Record<\"on_track\" | \"at_risk\" | \"off_track\" | \"unknown\", string>"
+)]
+pub fn status_colours() -> Result<JsValue, JsValue> {
+    let colours: BTreeMap<&str, &str> = [
+        Status::OnTrack,
+        Status::AtRisk,
+        Status::OffTrack,
+        Status::Unknown,
+    ]
+    .into_iter()
+    .map(|s| (s.as_str(), okr_core::status_colour(s)))
+    .collect();
+    to_js(&colours)
 }
 
 /// The JSON Schema of the document format, as text.

@@ -264,3 +264,16 @@ test("hostile text throws Error and the module survives", () => {
 test("the JSON Schema is the checked-in one", () => {
   assert.deepEqual(JSON.parse(okr.jsonSchema()), JSON.parse(read(ROOT, "schema", "okr.schema.json")));
 });
+
+test("statusColours is the palette of okr report's HTML page", () => {
+  // okr-core/src/html.rs, status_colour.
+  assert.deepEqual(okr.statusColours(), { at_risk: "#f9a825", off_track: "#c62828", on_track: "#2e7d32", unknown: "#9e9e9e" });
+});
+
+test("a check-in's note is kept in the document", () => {
+  const card = Document.fromYaml(SMALL).score("2021-09-30");
+  card.checkIn("ka", "2021-09-15", 60, 0.5, "<b>first</b> week: 60");
+  const doc = JSON.parse(card.toJson());
+  const ka = doc.objectives.flatMap((o) => o.key_results).find((k) => k.id === "ka");
+  assert.deepEqual(ka.check_ins.at(-1), { date: "2021-09-15", value: 60, confidence: 0.5, note: "<b>first</b> week: 60" });
+});
