@@ -109,7 +109,9 @@ pub use model::*;
 pub use policy::{Policy, PolicySettings, Severity, SeverityLevel};
 pub use render::html::status_colour;
 pub use render::github::{load_error_to_github, to_github};
-pub use render::sarif::{load_error_to_sarif, locate, to_sarif, Located, LOAD_ERROR};
+pub use render::sarif::{
+    load_error_to_sarif, locate, locate_in_file, to_sarif, Located, LOAD_ERROR,
+};
 pub use render::tree::TreeRow;
 pub use schema::json_schema;
 pub use score::rollup::Scorecard;

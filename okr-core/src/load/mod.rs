@@ -9,3 +9,4 @@ pub(crate) mod fast;
 pub(crate) mod options;
 pub(crate) mod source_map;
 pub(crate) mod syntax;
+pub(crate) mod positions;

@@ -68,6 +68,27 @@ pub fn locate<'a>(findings: &'a [Finding], map: Option<&SourceMap>) -> Vec<Locat
     located
 }
 
+/// The findings of the document file `file` with their places, in document order, as
+/// [`locate`] gives them; only the findings' own paths are looked up, in one pass over
+/// the file that builds no tree for JSON (see [`SourceMap::locate`]), so a file of a
+/// million objectives is located in about the time and memory its findings take. A file
+/// that cannot be read gives findings without places.
+pub fn locate_in_file<'a>(findings: &'a [Finding], file: &std::path::Path) -> Vec<Located<'a>> {
+    let paths: Vec<&str> = findings.iter().filter_map(|f| f.path.as_deref()).collect();
+    let mut found = SourceMap::locate(file, &paths)
+        .unwrap_or_default()
+        .into_iter();
+    let mut located: Vec<Located<'a>> = findings
+        .iter()
+        .map(|finding| Located {
+            finding,
+            position: finding.path.as_ref().and_then(|_| found.next().flatten()),
+        })
+        .collect();
+    located.sort_by_key(|l| l.position.unwrap_or((u32::MAX, u32::MAX)));
+    located
+}
+
 /// The SARIF 2.1.0 log of a check of the document `file`: one run, one result per finding
 /// in the order given.
 ///

@@ -3,7 +3,7 @@
 //! the path to show and prints.
 
 use crate::CheckFormat;
-use okr_core::{Finding, LoadError, SourceMap};
+use okr_core::{Finding, LoadError};
 use std::path::{Component, Path};
 use std::process::ExitCode;
 
@@ -40,9 +40,8 @@ pub(crate) fn print_findings(
     format: CheckFormat,
     file: &Path,
     findings: &[Finding],
-    map: Option<&SourceMap>,
 ) {
-    let located = okr_core::locate(findings, map);
+    let located = okr_core::locate_in_file(findings, file);
     match format {
         CheckFormat::Sarif => println!(
             "{}",

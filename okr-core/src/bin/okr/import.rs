@@ -5,7 +5,7 @@ use super::{as_of, by_position, check_text, parse_date, report_load_error, write
 use chrono::NaiveDate;
 use clap::{Args, ValueEnum};
 use okr_core::import::{self, ImportOptions, Imported};
-use okr_core::{validate, Format, LoadError, Policy, Problem, Severity, SourceMap};
+use okr_core::{validate, Format, LoadError, Policy, Problem, Severity};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -194,11 +194,10 @@ pub fn run(args: ImportArgs) -> Result<(), ExitCode> {
         .output
         .clone()
         .unwrap_or_else(|| PathBuf::from("<stdout>"));
-    let map = args
-        .output
-        .as_deref()
-        .and_then(|p| SourceMap::from_path(p).ok());
-    let located = by_position(&findings, map.as_ref());
+    let located = match args.output.as_deref() {
+        Some(p) => by_position(p, &findings),
+        None => findings.iter().map(|f| (None, f)).collect(),
+    };
     eprint!("{}", check_text(&label, &located, false));
     if findings.iter().any(|f| f.severity == Severity::Error) {
         return Err(ExitCode::from(1));

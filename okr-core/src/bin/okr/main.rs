@@ -6,7 +6,7 @@
 use chrono::NaiveDate;
 use clap::{Parser, Subcommand, ValueEnum};
 use okr_core::{
-    validate, AsOf, Document, Finding, LoadError, Policy, Scorecard, Scores, Severity, SourceMap,
+    validate, AsOf, Document, Finding, LoadError, Policy, Scorecard, Scores, Severity,
 };
 use serde::Serialize;
 use std::path::{Path, PathBuf};
@@ -463,23 +463,12 @@ struct CheckOut<'a> {
 }
 
 /// Findings in document order (by position; those without one last), rule order within.
-fn by_position<'a>(
-    findings: &'a [Finding],
-    map: Option<&SourceMap>,
-) -> Vec<(Option<(u32, u32)>, &'a Finding)> {
-    let mut located: Vec<_> = findings
-        .iter()
-        .map(|f| {
-            (
-                f.path
-                    .as_deref()
-                    .and_then(|p| map.and_then(|m| m.position(p))),
-                f,
-            )
-        })
-        .collect();
-    located.sort_by_key(|(pos, _)| pos.map_or((u32::MAX, u32::MAX), |p| p));
-    located
+/// Only the findings' own paths are looked up in the file ([`okr_core::locate_in_file`]).
+fn by_position<'a>(file: &Path, findings: &'a [Finding]) -> Vec<(Option<(u32, u32)>, &'a Finding)> {
+    okr_core::locate_in_file(findings, file)
+        .into_iter()
+        .map(|l| (l.position, l.finding))
+        .collect()
 }
 
 fn check_text(file: &Path, located: &[(Option<(u32, u32)>, &Finding)], color: bool) -> String {
@@ -601,7 +590,6 @@ fn run(command: Command) -> Result<(), ExitCode> {
                 None => Policy::default(),
             };
             let doc = Document::from_path(&file).map_err(|e| ci::load_failed(format, &file, &e))?;
-            let map = SourceMap::from_path(&file).ok();
             let as_of = as_of(date);
             let findings = if filter.filter().is_empty() {
                 validate(&doc, as_of, &policy)
@@ -612,7 +600,7 @@ fn run(command: Command) -> Result<(), ExitCode> {
                 all.retain(|f| sel.finding(f));
                 all
             };
-            let located = by_position(&findings, map.as_ref());
+            let located = by_position(&file, &findings);
             match format {
                 CheckFormat::Json => {
                     let out = CheckOut {
@@ -631,7 +619,7 @@ fn run(command: Command) -> Result<(), ExitCode> {
                     print_out(&check_text(&file, &located, color));
                 }
                 CheckFormat::Sarif | CheckFormat::Github => {
-                    ci::print_findings(format, &file, &findings, map.as_ref());
+                    ci::print_findings(format, &file, &findings);
                 }
             }
             if findings.iter().any(|f| f.severity == Severity::Error) {
