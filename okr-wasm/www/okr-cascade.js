@@ -9,14 +9,16 @@
 // `checkIns` (read-only: every check-in made in the widget). Methods: `loadText(text,
 // format)`, `checkIn({keyResult, date, value, confidence, note})`, `clearCheckIns()`.
 // Events: `checkin` (bubbles, composed; detail {keyResult, date, value, confidence, note}),
-// `okr-rendered`, `okr-findings` (findings revalidated after check-ins), `okr-error`.
+// `okr-rendered`, `okr-findings` (findings validated, just after a render and after
+// check-ins), `okr-error`.
 //
 // How it stays fast: one `tree()` per document (the structure) and one columnar
 // `report()` per scoring (the scores) cross the wasm boundary; rows are built the first
 // time they are shown and reused; collapsed levels and the children after the first 200
 // of a parent are not built at all. A check-in repaints its key result and the objectives
 // above it only, with their scores from the incremental `Scorecard.checkIn`; findings are
-// revalidated once, shortly after, not per row.
+// validated once per scoring, just after the first paint, and once after check-ins (not
+// per row).
 //
 // Check-ins are never lost: a new `as-of` rescores the document and replays them; a new
 // `src` (or `document`) replays those whose key result it has and keeps the others (see
@@ -318,7 +320,7 @@ export class OkrCascade extends HTMLElement {
       const where = p.line ? `${p.line}:${p.column}: ` : "";
       list.append(el("li", { text: `${where}${p.path ? p.path + ": " : ""}${p.message}` }));
     }
-    this._error.replaceChildren(el("strong", { text: first }), problems.length ? list : null);
+    this._error.replaceChildren(el("strong", { text: first }), ...(problems.length ? [list] : []));
     this._error.hidden = false;
     this.dispatchEvent(new CustomEvent("okr-error", { detail: e }));
   }
@@ -356,11 +358,14 @@ export class OkrCascade extends HTMLElement {
     const fresh = !this._rows;
     if (fresh) this._structure(card.tree());
     this._scoresFrom(card.report());
-    this._findingsFrom(card.validate());
+    if (fresh) this._findings = new Map();
     if (fresh) this._build();
     else this._repaintAll();
     this._showNotice(skipped);
     this.dispatchEvent(new CustomEvent("okr-rendered"));
+    // Findings right after the first paint (validating 10k objectives takes about as
+    // long as building their tree).
+    this._validateSoon(-1);
   }
 
   _showNotice(skipped) {
@@ -476,13 +481,24 @@ export class OkrCascade extends HTMLElement {
       this._paintSummary();
     }
     // Findings (stale check-ins, …) once, after the repaint, for every check-in so far.
+    this._validateSoon(30);
+  }
+
+  /**
+   * Validates once, shortly (several requests in a row: once), and repaints the findings;
+   * `delay` -1: after the next frame is painted.
+   */
+  _validateSoon(delay) {
     clearTimeout(this._findingsTimer);
-    this._findingsTimer = setTimeout(() => {
+    const run = () => {
       if (!this._card) return;
       this._findingsFrom(this._card.validate());
       for (let k = 0; k < this._li.length; k++) if (this._li[k]?.okrBody) this._paintFindings(k);
       this.dispatchEvent(new CustomEvent("okr-findings"));
-    }, 30);
+    };
+    const seq = (this._findingsSeq = (this._findingsSeq || 0) + 1);
+    if (delay >= 0) this._findingsTimer = setTimeout(run, delay);
+    else requestAnimationFrame(() => (this._findingsTimer = setTimeout(() => seq === this._findingsSeq && run(), 0)));
   }
 
   // -------------------------------------------------------------------------------------
