@@ -398,7 +398,8 @@ pub fn diff(before: &Scorecard, after: &Scorecard) -> Diff {
 }
 
 fn num(x: Option<f64>) -> String {
-    x.map_or_else(|| "-".into(), |v| format!("{v:.2}"))
+    // `+ 0.0` turns a negative zero into zero: no `-0.00`.
+    x.map_or_else(|| "-".into(), |v| format!("{:.2}", v + 0.0))
 }
 
 fn arrow(a: &str, b: &str) -> String {

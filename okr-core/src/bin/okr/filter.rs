@@ -26,6 +26,7 @@ pub(crate) struct FilterArgs {
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
+#[value(rename_all = "snake_case")]
 pub(crate) enum StatusArg {
     OnTrack,
     AtRisk,

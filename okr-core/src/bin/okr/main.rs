@@ -416,9 +416,11 @@ fn score_table(card: &Scorecard, sel: &okr_core::Selection) -> String {
         .document()
         .objectives
         .iter()
+        .filter(|o| sel.objective(o.id.as_str()))
         .map(|o| o.id.as_str().chars().count())
         .chain(
             card.key_results()
+                .filter(|(_, kr, _)| sel.key_result(kr.id.as_str()))
                 .map(|(_, kr, _)| kr.id.as_str().chars().count() + 2),
         )
         .max()
