@@ -3,13 +3,13 @@
 //! Loading never stops at the first problem: the text is parsed into a spanned tree and
 //! converted with every problem collected, each with its path and line:column.
 
+use crate::error::{LoadError, SaveError};
 use crate::load::convert::{
     boolean, choice, count, date, ident, list, number, string, syntax_error, Cx, Path, Record,
 };
-use crate::error::{LoadError, SaveError};
 use crate::load::options::{self as limits, LoadOptions};
-use crate::model::*;
 use crate::load::syntax::{self, Node, ParseLimits, Value as V};
+use crate::model::*;
 use std::collections::BTreeMap;
 use std::io::Write as _;
 use std::path::Path as FsPath;
@@ -291,7 +291,8 @@ impl Document {
             && size.is_some_and(|size| size >= STREAM_JSON_BYTES)
         {
             if let Ok(file) = std::fs::File::open(path) {
-                if let Some(doc) = crate::load::fast::from_json_reader(file, options.max_string_bytes)
+                if let Some(doc) =
+                    crate::load::fast::from_json_reader(file, options.max_string_bytes)
                 {
                     limits::check_entities(&doc, options).map_err(|e| e.with_source(&name))?;
                     return Ok(doc);
@@ -544,7 +545,8 @@ pub(crate) const OBJECTIVE_KEYS: &[&str] = &[
     "extra",
 ];
 
-const ROLLUP_MODES: &[(&str, RollupMode)] = &[
+/// Every rollup mode by its name in documents (and in a policy's `default_rollup`).
+pub(crate) const ROLLUP_MODES: &[(&str, RollupMode)] = &[
     ("auto", RollupMode::Auto),
     ("key_results", RollupMode::KeyResults),
     ("children", RollupMode::Children),

@@ -85,6 +85,7 @@ class Policy:
         max_key_results: Optional[int] = None,
         max_objectives: Optional[int] = None,
         stale_days: Optional[int] = None,
+        default_rollup: Optional[str] = None,
     ) -> Policy: ...
     @staticmethod
     def load(path: _Path) -> Policy: ...
@@ -106,6 +107,8 @@ class Policy:
     def max_objectives(self) -> int: ...
     @property
     def stale_days(self) -> int: ...
+    @property
+    def default_rollup(self) -> str: ...
 
 @final
 class _TableSource:

@@ -12,6 +12,8 @@ use serde::Serialize;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+mod as_of;
+
 #[derive(Parser)]
 #[command(
     name = "okr",
@@ -237,6 +239,7 @@ struct KeyResultOut<'a> {
 #[derive(Serialize)]
 struct ScoreOut<'a> {
     as_of: String,
+    cycles: Vec<as_of::CycleOut<'a>>,
     objectives: Vec<ObjectiveOut<'a>>,
     key_results: Vec<KeyResultOut<'a>>,
 }
@@ -244,6 +247,7 @@ struct ScoreOut<'a> {
 fn score_json(card: &Scorecard) -> String {
     let out = ScoreOut {
         as_of: card.as_of().date().to_string(),
+        cycles: as_of::cycles(card.document(), card.as_of()),
         objectives: card
             .objectives()
             .map(|(o, s)| ObjectiveOut {
@@ -313,13 +317,14 @@ fn score_table(card: &Scorecard) -> String {
             line(&mut out, &format!("  {}", kr.id), kr.kind.name(), &ks);
         }
     }
-    let _ = writeln!(out, "as of {}", card.as_of().date());
+    let _ = writeln!(out, "{}", as_of::line(card.document(), card.as_of()));
     out
 }
 
 #[derive(Serialize)]
 struct CheckOut<'a> {
     as_of: String,
+    cycles: Vec<as_of::CycleOut<'a>>,
     findings: Vec<&'a Finding>,
 }
 
@@ -462,6 +467,7 @@ fn run(command: Command) -> Result<(), ExitCode> {
                 CheckFormat::Json => {
                     let out = CheckOut {
                         as_of: as_of.date().to_string(),
+                        cycles: as_of::cycles(&doc, as_of),
                         findings: located.iter().map(|(_, f)| *f).collect(),
                     };
                     println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
@@ -471,6 +477,9 @@ fn run(command: Command) -> Result<(), ExitCode> {
                     let color =
                         std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
                     print!("{}", check_text(&file, &located, color));
+                    if as_of::note(&doc, as_of).is_some() {
+                        println!("{}", as_of::line(&doc, as_of));
+                    }
                 }
             }
             if findings.iter().any(|f| f.severity == Severity::Error) {
@@ -491,7 +500,7 @@ fn run(command: Command) -> Result<(), ExitCode> {
             }
             let card = Scorecard::new(doc, as_of(date), Policy::default());
             print!("{}", card.render_tree(cycle.as_deref()));
-            println!("as of {}", card.as_of().date());
+            println!("{}", as_of::line(card.document(), card.as_of()));
         }
         Command::Export {
             file,
