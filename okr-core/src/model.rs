@@ -605,7 +605,9 @@ pub struct Objective {
 }
 
 impl Objective {
-    /// The rollup mode in force (`auto` when not set).
+    /// The rollup mode it names, or `auto` when not set: the mode in force under the
+    /// default policy. Under another policy, [`Policy::rollup_mode`](crate::Policy::rollup_mode)
+    /// gives the mode in force (the policy's `default_rollup` when not set).
     pub fn rollup_mode(&self) -> RollupMode {
         self.rollup.unwrap_or_default()
     }

@@ -238,6 +238,14 @@ fn updates_of_unknown_ids_are_errors() {
     );
 }
 
+const MODES: [RollupMode; 5] = [
+    RollupMode::Auto,
+    RollupMode::KeyResults,
+    RollupMode::Children,
+    RollupMode::Blend,
+    RollupMode::Manual,
+];
+
 /// A random DAG: objective i may align to any j < i (so no cycles), with random weights,
 /// link kinds, rollup modes, overrides and key results of every kind.
 fn arb_doc() -> impl Strategy<Value = Document> {
@@ -253,7 +261,7 @@ fn arb_doc() -> impl Strategy<Value = Document> {
             (any::<prop::sample::Index>(), 0.0f64..3.0, any::<bool>()),
             0..3,
         ),
-        0usize..5,
+        0usize..6,
         prop::option::of(0.0f64..=1.0),
         prop::collection::vec(kr, 0..4),
         prop::option::of((-0.5f64..1.5, 0i64..200)),
@@ -325,15 +333,8 @@ fn arb_doc() -> impl Strategy<Value = Document> {
                 })
                 .collect();
             let mut o = objective(&format!("o{i}"), "team", aligns_to, key_results);
-            o.rollup = Some(
-                [
-                    RollupMode::Auto,
-                    RollupMode::KeyResults,
-                    RollupMode::Children,
-                    RollupMode::Blend,
-                    RollupMode::Manual,
-                ][mode],
-            );
+            // Index 5: no mode of its own (the policy's `default_rollup`).
+            o.rollup = MODES.get(mode).copied();
             o.blend = blend;
             if let Some((s, d)) = over {
                 o.overrides.push(Override {
@@ -373,11 +374,14 @@ proptest! {
     fn incremental_updates_equal_a_full_recomputation(
         d in arb_doc(),
         updates in prop::collection::vec((any::<prop::sample::Index>(), 0i64..200, -60.0f64..60.0, any::<bool>()), 1..20),
+        default_mode in 0usize..5,
+        default_blend in 0.0f64..=1.0,
     ) {
         let start = day(2021, 7, 1);
         let kr_ids: Vec<String> = d.key_results().map(|(_, kr)| kr.id.0.clone()).collect();
         let obj_ids: Vec<String> = d.objectives.iter().map(|o| o.id.0.clone()).collect();
-        let mut card = Scorecard::new(d, AsOf::Date(day(2021, 10, 1)), Policy::default());
+        let policy = Policy { default_rollup: MODES[default_mode], default_blend, ..Policy::default() };
+        let mut card = Scorecard::new(d, AsOf::Date(day(2021, 10, 1)), policy);
         for (pick, offset, value, is_override) in updates {
             let date = start + chrono::Days::new(offset as u64);
             if is_override || kr_ids.is_empty() {

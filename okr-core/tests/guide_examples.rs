@@ -378,7 +378,7 @@ fn the_walkthrough_diffs_turn_the_draft_into_the_reviewed_document() {
         .unwrap();
     let mut draft = std::fs::read_to_string(examples.join("walkthrough-draft.yaml")).unwrap();
     let hunks = blocks(&chapter, "diff");
-    assert_eq!(hunks.len(), 4);
+    assert_eq!(hunks.len(), 6);
     for hunk in hunks {
         let (mut old, mut new) = (String::new(), String::new());
         for line in hunk.lines() {

@@ -267,7 +267,8 @@ struct Policy {
 impl Policy {
     #[new]
     #[pyo3(signature = (*, severities=None, score_cap=None, on_track=None, at_risk=None,
-        default_blend=None, max_key_results=None, max_objectives=None, stale_days=None))]
+        default_blend=None, max_key_results=None, max_objectives=None, stale_days=None,
+        default_rollup=None))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
@@ -279,6 +280,7 @@ impl Policy {
         max_key_results: Option<i64>,
         max_objectives: Option<i64>,
         stale_days: Option<i64>,
+        default_rollup: Option<String>,
     ) -> PyResult<Self> {
         let settings = okr_core::PolicySettings {
             severities: severities.map(|s| s.into_iter().collect()),
@@ -289,6 +291,7 @@ impl Policy {
             max_key_results,
             max_objectives,
             stale_days,
+            default_rollup,
         };
         okr_core::Policy::from_settings(&settings)
             .map(|inner| Policy { inner })
@@ -352,11 +355,16 @@ impl Policy {
     fn stale_days(&self) -> u32 {
         self.inner.stale_days
     }
+    #[getter]
+    fn default_rollup(&self) -> &'static str {
+        self.inner.default_rollup.as_str()
+    }
 
     fn __repr__(&self) -> String {
         format!(
             "Policy(severities={:?}, score_cap={:?}, on_track={:?}, at_risk={:?}, \
-             default_blend={:?}, max_key_results={}, max_objectives={}, stale_days={})",
+             default_blend={:?}, max_key_results={}, max_objectives={}, stale_days={}, \
+             default_rollup={:?})",
             self.severities(),
             self.inner.score_cap,
             self.inner.on_track,
@@ -364,7 +372,8 @@ impl Policy {
             self.inner.default_blend,
             self.inner.max_key_results,
             self.inner.max_objectives,
-            self.inner.stale_days
+            self.inner.stale_days,
+            self.inner.default_rollup.as_str()
         )
     }
 }

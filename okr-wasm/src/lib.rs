@@ -206,6 +206,12 @@ pub struct PolicyInput {
     /// Days without a check-in after which a key result is stale (14).
     #[tsify(optional)]
     pub stale_days: Option<i64>,
+    /// The rollup mode of every objective that names none (`auto`).
+    #[tsify(
+        optional,
+        type = "\"auto\" | \"key_results\" | \"children\" | \"blend\" | \"manual\""
+    )]
+    pub default_rollup: Option<String>,
 }
 
 // ---------------------------------------------------------------------------------------
@@ -284,6 +290,7 @@ fn policy_from(policy: JsValue) -> Result<okr_core::Policy, JsValue> {
         max_key_results: input.max_key_results,
         max_objectives: input.max_objectives,
         stale_days: input.stale_days,
+        default_rollup: input.default_rollup,
     };
     okr_core::Policy::from_settings(&settings).map_err(|e| load_error(&e.with_source("policy")))
 }

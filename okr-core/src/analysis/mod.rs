@@ -782,14 +782,8 @@ fn child_factors(card: &Scorecard) -> Vec<f64> {
             if active_override(&o.overrides, card.as_of().for_cycle(cycle)).is_some() {
                 return 0.0;
             }
-            let has_scored_kr = card.has_scored_kr(p);
-            let mode_factor = match o.rollup_mode() {
-                RollupMode::Manual | RollupMode::KeyResults => 0.0,
-                RollupMode::Auto if has_scored_kr => 0.0,
-                RollupMode::Auto | RollupMode::Children => 1.0,
-                RollupMode::Blend if has_scored_kr => 1.0 - card.blend_factor(p),
-                RollupMode::Blend => 1.0,
-            };
+            // (`manual` without an override is unscored, so returned above.)
+            let mode_factor = card.counted(p).children;
             let total: f64 = graph
                 .children
                 .of(p)

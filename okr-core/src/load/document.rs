@@ -545,7 +545,8 @@ pub(crate) const OBJECTIVE_KEYS: &[&str] = &[
     "extra",
 ];
 
-const ROLLUP_MODES: &[(&str, RollupMode)] = &[
+/// Every rollup mode by its name in documents (and in a policy's `default_rollup`).
+pub(crate) const ROLLUP_MODES: &[(&str, RollupMode)] = &[
     ("auto", RollupMode::Auto),
     ("key_results", RollupMode::KeyResults),
     ("children", RollupMode::Children),

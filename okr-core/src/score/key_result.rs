@@ -4,7 +4,7 @@
 //! values are carried as `NaN` inside the crate and become `None` at the public API, so no
 //! non-finite number is ever an output.
 
-use crate::model::{Cycle, Direction, KeyResult, KrKind, Milestone, Override};
+use crate::model::{Cycle, Direction, Document, KeyResult, KrKind, Milestone, Override};
 use crate::policy::Policy;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -54,6 +54,11 @@ impl AsOf {
         match self {
             AsOf::Date(d) | AsOf::Today(d) => d,
         }
+    }
+
+    /// Each cycle of `doc` with the date it is judged at, in document order.
+    pub fn cycles(self, doc: &Document) -> impl Iterator<Item = (&Cycle, NaiveDate)> + '_ {
+        doc.cycles.iter().map(move |c| (c, self.for_cycle(Some(c))))
     }
 
     /// The date to use for something in `cycle`.
@@ -307,7 +312,7 @@ pub(crate) fn expected(kr: &KeyResult, cycle: Option<&Cycle>, d: NaiveDate) -> f
     }
 }
 
-/// Forecast of a metric key result: the least-squares line of progress against day through
+/// Forecast of a metric key result before its cycle's last day: the least-squares line of progress against day through
 /// its check-ins within the cycle and on or before `d`, at the cycle end, when they fall on
 /// at least two distinct days; otherwise `NaN` (the caller uses the score).
 fn metric_trend(kr: &KeyResult, cycle: &Cycle, d: NaiveDate, policy: &Policy) -> f64 {
@@ -374,13 +379,15 @@ pub(crate) fn evaluate_kr(
         f64::NAN
     };
     let expected = expected(kr, cycle, d);
-    let forecast = if !score.is_finite() {
-        f64::NAN
-    } else {
-        match cycle.map(|c| metric_trend(kr, c, d, policy)) {
-            Some(f) if f.is_finite() => f,
+    let forecast = match cycle {
+        _ if !score.is_finite() => f64::NAN,
+        // From the cycle's last day on the outcome is known: the forecast is the score.
+        Some(c) if d >= c.end => score,
+        Some(c) => match metric_trend(kr, c, d, policy) {
+            f if f.is_finite() => f,
             _ => score,
-        }
+        },
+        None => score,
     };
     Row {
         progress,

@@ -56,19 +56,86 @@ impl Acc {
     }
 }
 
-/// The blend factor in force for an objective (invalid values fall back to the policy's).
-fn blend_factor(o: &Objective, policy: &Policy) -> f64 {
-    match o.blend {
-        Some(b) if (0.0..=1.0).contains(&b) => b,
-        _ if (0.0..=1.0).contains(&policy.default_blend) => policy.default_blend,
-        _ => 0.5,
+/// What an objective's inputs offer its rollup: how many of its key results and of its
+/// contributing children are scored, and their total weights.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub(crate) struct Sides {
+    /// Scored key results.
+    pub own_scored: usize,
+    /// Σ weight of the scored key results.
+    pub own_weight: f64,
+    /// Scored children on contributing links.
+    pub children_scored: usize,
+    /// Σ link weight of the scored contributing children.
+    pub children_weight: f64,
+}
+
+/// How much of an objective's value each side of its inputs makes up: `own` multiplies the
+/// weighted mean of its key results, `children` that of its contributing children. A side
+/// with factor 0 is not counted.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub(crate) struct Counted {
+    /// Factor of the key results' mean.
+    pub own: f64,
+    /// Factor of the children's mean.
+    pub children: f64,
+}
+
+impl Counted {
+    const OWN: Counted = Counted {
+        own: 1.0,
+        children: 0.0,
+    };
+    const CHILDREN: Counted = Counted {
+        own: 0.0,
+        children: 1.0,
+    };
+
+    /// Whether the key results are counted.
+    pub(crate) fn takes_key_results(&self) -> bool {
+        self.own > 0.0
+    }
+
+    /// Whether the contributing children are counted.
+    pub(crate) fn takes_children(&self) -> bool {
+        self.children > 0.0
     }
 }
 
-/// Which inputs an objective's rollup mode takes (SPEC §4): the one place the mode rules
-/// are written, used by the rollup, by validation and by [`Scorecard::explain`].
+/// The one implementation of rollup-mode selection (SPEC §4): which inputs an objective in
+/// `mode` (the mode in force, [`Policy::rollup_mode`]) takes, given what its inputs offer
+/// and its blend factor ([`Policy::blend_of`]). Rollup, incremental updates, influence
+/// and validation all ask this function.
+///
+/// - `auto`, and `manual` (whose progress, expected and forecast are those `auto` would
+///   give): the key results when any is scored, else the children;
+/// - `key_results`: the key results; `children`: the children;
+/// - `blend`: `blend` × key results + (1 − `blend`) × children when both means are
+///   defined (weights above zero), else the side that is; neither: both with their
+///   factors, and the objective is unscored.
+pub(crate) fn counted_inputs(mode: RollupMode, blend: f64, sides: &Sides) -> Counted {
+    match mode {
+        RollupMode::Auto | RollupMode::Manual if sides.own_scored > 0 => Counted::OWN,
+        RollupMode::Auto | RollupMode::Manual => Counted::CHILDREN,
+        RollupMode::KeyResults => Counted::OWN,
+        RollupMode::Children => Counted::CHILDREN,
+        RollupMode::Blend => match (sides.own_weight > 0.0, sides.children_weight > 0.0) {
+            (true, false) => Counted::OWN,
+            (false, true) => Counted::CHILDREN,
+            // Both defined; or neither, and the objective is unscored.
+            _ => Counted {
+                own: blend,
+                children: 1.0 - blend,
+            },
+        },
+    }
+}
+
+/// Which inputs an objective's rollup takes, as the explanation and the tree show them:
+/// [`counted_inputs`] read as "taken or not" per side (in `blend` mode both sides are
+/// taken, a side whose mean is undefined with factor 0).
 #[derive(Clone, Copy, Debug, PartialEq)]
-pub(crate) struct Sides {
+pub(crate) struct Taken {
     /// Whether the mode takes the objective's own key results.
     pub(crate) own_counted: bool,
     /// Whether the mode takes the contributing children.
@@ -77,51 +144,6 @@ pub(crate) struct Sides {
     pub(crate) own: f64,
     /// The factor of the mean of the children in the score (0 when not used).
     pub(crate) children: f64,
-}
-
-impl Sides {
-    /// The sides of `mode` for an objective that has a scored key result (`any_kr`), whose
-    /// key-result and children means are defined or not, with blend factor `blend`.
-    /// `manual` takes the inputs `auto` would take (for progress, expected and forecast).
-    pub(crate) fn of(
-        mode: RollupMode,
-        any_kr: bool,
-        own_defined: bool,
-        children_defined: bool,
-        blend: f64,
-    ) -> Sides {
-        let only_own = Sides {
-            own_counted: true,
-            children_counted: false,
-            own: 1.0,
-            children: 0.0,
-        };
-        let only_children = Sides {
-            own_counted: false,
-            children_counted: true,
-            own: 0.0,
-            children: 1.0,
-        };
-        match mode {
-            RollupMode::Auto | RollupMode::Manual if any_kr => only_own,
-            RollupMode::Auto | RollupMode::Manual => only_children,
-            RollupMode::KeyResults => only_own,
-            RollupMode::Children => only_children,
-            RollupMode::Blend => {
-                let (own, children) = match (own_defined, children_defined) {
-                    (true, true) => (blend, 1.0 - blend),
-                    (true, false) => (1.0, 0.0),
-                    _ => (0.0, 1.0),
-                };
-                Sides {
-                    own_counted: true,
-                    children_counted: true,
-                    own,
-                    children,
-                }
-            }
-        }
-    }
 }
 
 /// What the objectives pass needs of each objective and key result, in flat arrays, so
@@ -154,8 +176,8 @@ impl Compiled {
             .filter(|x| x.is_finite())
             .unwrap_or(f64::NAN);
         let inputs = ObjectiveInputs {
-            mode: o.rollup_mode(),
-            blend: blend_factor(o, policy),
+            mode: policy.rollup_mode(o),
+            blend: policy.blend_of(o),
             over,
         };
         match self.objective.get_mut(i) {
@@ -171,14 +193,8 @@ impl Compiled {
 }
 
 /// The weighted sums of an objective's scored key results and of its scored contributing
-/// children, and whether it has any scored key result.
-fn gather(
-    i: u32,
-    graph: &Graph,
-    kr_weight: &[f64],
-    krs: &[Row],
-    objectives: &[Row],
-) -> (Acc, Acc, bool) {
+/// children.
+fn gather(i: u32, graph: &Graph, kr_weight: &[f64], krs: &[Row], objectives: &[Row]) -> (Acc, Acc) {
     let mut own = Acc::default();
     let range = graph.krs_of(i);
     let weights = kr_weight.get(range.clone()).unwrap_or(&[]);
@@ -195,8 +211,16 @@ fn gather(
             }
         }
     }
-    let any_kr = own.n > 0;
-    (own, children, any_kr)
+    (own, children)
+}
+
+fn sides(own: &Acc, children: &Acc) -> Sides {
+    Sides {
+        own_scored: own.n,
+        own_weight: own.w,
+        children_scored: children.n,
+        children_weight: children.w,
+    }
 }
 
 /// Computes one objective from its key results' and children's rows (flat arrays only).
@@ -211,15 +235,19 @@ fn evaluate_objective(
     if graph.on_cycle(i) {
         return Row::UNDEFINED;
     }
-    let (own, children, any_kr) = gather(i, graph, &compiled.kr_weight, krs, objectives);
+    let (own, children) = gather(i, graph, &compiled.kr_weight, krs, objectives);
     let inputs = compiled.objective.get(i as usize);
     let mode = inputs.map_or(RollupMode::Auto, |x| x.mode);
-    let blend = inputs.map_or(0.5, |x| x.blend);
-    let sides = Sides::of(mode, any_kr, own.defined(), children.defined(), blend);
-    let defined =
-        (sides.own > 0.0 && own.defined()) || (sides.children > 0.0 && children.defined());
-    let mut row = if defined {
-        own.mix(sides.own, &children, sides.children)
+    let blend = inputs.map_or(crate::policy::DEFAULT_BLEND, |x| x.blend);
+    let counted = counted_inputs(mode, blend, &sides(&own, &children));
+    let none = Acc::default();
+    let (a, wa, b, wb) = match (counted.takes_key_results(), counted.takes_children()) {
+        (true, true) => (own, counted.own, children, counted.children),
+        (true, false) => (own, 1.0, none, 0.0),
+        _ => (children, 1.0, none, 0.0),
+    };
+    let mut row = if a.defined() {
+        a.mix(wa, &b, wb)
     } else {
         Row::UNDEFINED
     };
@@ -371,6 +399,32 @@ impl Scorecard {
         self.as_of
     }
 
+    /// The date each cycle of the document is judged at, in document order: the as-of date,
+    /// or, under [`AsOf::Today`], a closed cycle's last day.
+    ///
+    /// ```
+    /// use okr_core::{AsOf, Document, Format, Policy, Scorecard};
+    /// use chrono::NaiveDate;
+    /// let doc = Document::from_str(
+    ///     "version: 1\ncycles: [{id: 2026-H1, start: 2026-01-01, end: 2026-06-30}]\nobjectives: []\n",
+    ///     Format::Yaml,
+    /// )?;
+    /// let today = NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
+    /// let card = Scorecard::new(doc, AsOf::Today(today), Policy::default());
+    /// let end = NaiveDate::from_ymd_opt(2026, 6, 30).unwrap();
+    /// assert_eq!(card.cycle_as_of("2026-H1"), Some(end));
+    /// assert_eq!(card.cycles_as_of().next().map(|(c, d)| (c.id.as_str(), d)), Some(("2026-H1", end)));
+    /// # Ok::<(), okr_core::LoadError>(())
+    /// ```
+    pub fn cycles_as_of(&self) -> impl Iterator<Item = (&Cycle, chrono::NaiveDate)> + '_ {
+        self.as_of.cycles(&self.doc)
+    }
+
+    /// The date the cycle with this id is judged at (see [`Scorecard::cycles_as_of`]).
+    pub fn cycle_as_of(&self, id: &str) -> Option<chrono::NaiveDate> {
+        self.doc.cycle(id).map(|c| self.as_of.for_cycle(Some(c)))
+    }
+
     /// The policy in force.
     pub fn policy(&self) -> &Policy {
         &self.policy
@@ -439,19 +493,10 @@ impl Scorecard {
             .collect()
     }
 
-    /// Whether objective `i` has a scored key result.
-    pub(crate) fn has_scored_kr(&self, i: u32) -> bool {
-        self.krs
-            .get(self.graph.krs_of(i))
-            .is_some_and(|rows| rows.iter().any(Row::is_scored))
-    }
-
-    /// The blend factor in force for objective `i`.
-    pub(crate) fn blend_factor(&self, i: u32) -> f64 {
-        self.doc
-            .objectives
-            .get(i as usize)
-            .map_or(self.policy.default_blend, |o| blend_factor(o, &self.policy))
+    /// Which inputs objective `i`'s rollup takes, and with which factors (the mode in
+    /// force under the policy, [`counted_inputs`]).
+    pub(crate) fn counted(&self, i: u32) -> Counted {
+        self.view().counted(i)
     }
 
     /// The scores of the key result at flat index `k`.
@@ -468,23 +513,29 @@ impl Scorecard {
     }
 
     /// Which inputs objective `i`'s rollup mode takes, with their factors: the rollup's own
-    /// rule ([`Sides::of`]) on the current values.
-    pub(crate) fn sides(&self, i: u32) -> Sides {
-        let (own, children, any_kr) = gather(
+    /// rule ([`counted_inputs`]) on the current values.
+    pub(crate) fn sides(&self, i: u32) -> Taken {
+        let (own, children) = gather(
             i,
             &self.graph,
             &self.compiled.kr_weight,
             &self.krs,
             &self.objectives,
         );
-        let inputs = self.compiled.objective.get(i as usize);
-        Sides::of(
-            self.mode(i),
-            any_kr,
-            own.defined(),
-            children.defined(),
-            inputs.map_or(0.5, |x| x.blend),
-        )
+        let mode = self.mode(i);
+        let blend = self
+            .compiled
+            .objective
+            .get(i as usize)
+            .map_or(crate::policy::DEFAULT_BLEND, |x| x.blend);
+        let c = counted_inputs(mode, blend, &sides(&own, &children));
+        let both = mode == RollupMode::Blend;
+        Taken {
+            own_counted: both || c.takes_key_results(),
+            children_counted: both || c.takes_children(),
+            own: c.own,
+            children: c.children,
+        }
     }
 
     /// The rollup mode in force for objective `i`.
@@ -726,28 +777,42 @@ impl View<'_> {
         self.objectives.get(i as usize)
     }
 
+    /// What objective `i`'s inputs offer and which of them its rollup takes.
+    fn inputs(&self, i: u32) -> (Sides, Counted) {
+        let Some(o) = self.doc.objectives.get(i as usize) else {
+            return (Sides::default(), Counted::default());
+        };
+        let (own, children) = gather(i, self.graph, self.kr_weight, self.krs, self.objectives);
+        let sides = sides(&own, &children);
+        let counted = counted_inputs(self.policy.rollup_mode(o), self.policy.blend_of(o), &sides);
+        (sides, counted)
+    }
+
+    /// Which inputs objective `i`'s rollup takes, and with which factors.
+    pub(crate) fn counted(&self, i: u32) -> Counted {
+        self.inputs(i).1
+    }
+
     /// How many scored inputs objective `i`'s rollup mode takes, and their total weight.
     pub(crate) fn mode_inputs(&self, i: u32) -> (usize, f64) {
-        let Some(o) = self.doc.objectives.get(i as usize) else {
-            return (0, 0.0);
-        };
-        let (own, children, any_kr) =
-            gather(i, self.graph, self.kr_weight, self.krs, self.objectives);
-        let sides = Sides::of(
-            o.rollup_mode(),
-            any_kr,
-            own.defined(),
-            children.defined(),
-            0.5,
-        );
+        let (s, c) = self.inputs(i);
         let (mut n, mut w) = (0, 0.0);
-        if sides.own_counted {
-            (n, w) = (own.n, own.w);
+        if c.takes_key_results() {
+            n += s.own_scored;
+            w += s.own_weight;
         }
-        if sides.children_counted {
-            (n, w) = (n + children.n, w + children.w);
+        if c.takes_children() {
+            n += s.children_scored;
+            w += s.children_weight;
         }
         (n, w)
+    }
+
+    /// Whether objective `i` has a scored key result.
+    pub(crate) fn has_scored_kr(&self, i: u32) -> bool {
+        self.krs
+            .get(self.graph.krs_of(i))
+            .is_some_and(|rows| rows.iter().any(Row::is_scored))
     }
 }
 

@@ -89,6 +89,7 @@ class Policy:
         max_key_results: Optional[int] = None,
         max_objectives: Optional[int] = None,
         stale_days: Optional[int] = None,
+        default_rollup: Optional[str] = None,
     ) -> Policy: ...
     @staticmethod
     def load(path: _Path) -> Policy: ...
@@ -110,6 +111,8 @@ class Policy:
     def max_objectives(self) -> int: ...
     @property
     def stale_days(self) -> int: ...
+    @property
+    def default_rollup(self) -> str: ...
 
 @final
 class _TableSource:

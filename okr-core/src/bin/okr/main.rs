@@ -19,6 +19,7 @@ mod diff;
 mod explain;
 mod filter;
 use filter::FilterArgs;
+mod as_of;
 
 #[derive(Parser)]
 #[command(
@@ -369,6 +370,7 @@ struct KeyResultOut<'a> {
 #[derive(Serialize)]
 struct ScoreOut<'a> {
     as_of: String,
+    cycles: Vec<as_of::CycleOut>,
     objectives: Vec<ObjectiveOut<'a>>,
     key_results: Vec<KeyResultOut<'a>>,
 }
@@ -376,6 +378,7 @@ struct ScoreOut<'a> {
 fn score_json(card: &Scorecard, sel: &okr_core::Selection) -> String {
     let out = ScoreOut {
         as_of: card.as_of().date().to_string(),
+        cycles: as_of::cycles(card.document(), card.as_of()),
         objectives: card
             .objectives()
             .filter(|(o, _)| sel.objective(o.id.as_str()))
@@ -454,13 +457,14 @@ fn score_table(card: &Scorecard, sel: &okr_core::Selection) -> String {
             }
         }
     }
-    let _ = writeln!(out, "as of {}", card.as_of().date());
+    let _ = writeln!(out, "{}", as_of::line(card.document(), card.as_of()));
     out
 }
 
 #[derive(Serialize)]
 struct CheckOut<'a> {
     as_of: String,
+    cycles: Vec<as_of::CycleOut>,
     findings: Vec<&'a Finding>,
 }
 
@@ -593,6 +597,8 @@ fn run(command: Command) -> Result<(), ExitCode> {
             };
             let doc = Document::from_path(&file).map_err(|e| ci::load_failed(format, &file, &e))?;
             let as_of = as_of(date);
+            let cycles = as_of::cycles(&doc, as_of);
+            let as_of_line = as_of::note(&doc, as_of).map(|_| as_of::line(&doc, as_of));
             let findings = if filter.filter().is_empty() {
                 validate(&doc, as_of, &policy)
             } else {
@@ -607,6 +613,7 @@ fn run(command: Command) -> Result<(), ExitCode> {
                 CheckFormat::Json => {
                     let out = CheckOut {
                         as_of: as_of.date().to_string(),
+                        cycles,
                         findings: located.iter().map(|(_, f)| *f).collect(),
                     };
                     print_out(&format!(
@@ -619,6 +626,9 @@ fn run(command: Command) -> Result<(), ExitCode> {
                     let color =
                         std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
                     print_out(&check_text(&file, &located, color));
+                    if let Some(line) = &as_of_line {
+                        print_out(&format!("{line}\n"));
+                    }
                 }
                 CheckFormat::Sarif | CheckFormat::Github => {
                     ci::print_findings(format, &file, &findings);
@@ -638,9 +648,9 @@ fn run(command: Command) -> Result<(), ExitCode> {
             let card = Scorecard::new(load(&file)?, as_of(date), policy);
             let sel = filter.select(&card)?;
             print_out(&format!(
-                "{}as of {}\n",
+                "{}{}\n",
                 card.render_tree_selected(&sel),
-                card.as_of().date()
+                as_of::line(card.document(), card.as_of())
             ));
         }
         Command::Diff {
