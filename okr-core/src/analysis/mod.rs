@@ -46,7 +46,7 @@
 
 use crate::check::{validate_scored, Finding};
 use crate::hash::{HashMap, HashSet};
-use crate::model::{Commitment, Document, Objective, RollupMode};
+use crate::model::{Commitment, Document, Objective};
 use crate::score::active_override;
 use crate::score::graph::{Graph, NONE};
 use crate::score::rollup::Scorecard;

@@ -441,7 +441,7 @@ fn references(doc: &Document, graph: &Graph, levels: &[&str], out: &mut Out<'_>)
     let themes: HashSet<&str> = doc.themes.iter().map(|c| c.id.as_str()).collect();
     let initiatives: HashSet<&str> = doc.initiatives.iter().map(|c| c.id.as_str()).collect();
     let mut suggest = Suggest::new(doc, levels);
-    let mut missing = |subject: &str, what: &str, id: &str, path: String| {
+    let mut missing = |subject: &str, what: &'static str, id: &str, path: String| {
         let help = match suggest.closest(what, id) {
             Some(near) => {
                 format!("did you mean `{near}`? (or define the {what} `{id}` in the document)")

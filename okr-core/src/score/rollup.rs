@@ -523,12 +523,7 @@ impl Scorecard {
             &self.objectives,
         );
         let mode = self.mode(i);
-        let blend = self
-            .compiled
-            .objective
-            .get(i as usize)
-            .map_or(crate::policy::DEFAULT_BLEND, |x| x.blend);
-        let c = counted_inputs(mode, blend, &sides(&own, &children));
+        let c = counted_inputs(mode, self.blend_factor(i), &sides(&own, &children));
         let both = mode == RollupMode::Blend;
         Taken {
             own_counted: both || c.takes_key_results(),
@@ -536,6 +531,14 @@ impl Scorecard {
             own: c.own,
             children: c.children,
         }
+    }
+
+    /// The blend factor in force for objective `i` (its `blend`, else the policy's).
+    pub(crate) fn blend_factor(&self, i: u32) -> f64 {
+        self.compiled
+            .objective
+            .get(i as usize)
+            .map_or(crate::policy::DEFAULT_BLEND, |x| x.blend)
     }
 
     /// The rollup mode in force for objective `i`.
