@@ -6,10 +6,11 @@
 //! finding. It runs in O(objectives + key results + links + check-ins) plus a sort of the
 //! findings.
 
-use crate::score::graph::{Graph, NONE};
 use crate::hash::{HashMap, HashSet};
 use crate::model::*;
 use crate::policy::{Policy, Severity};
+use crate::save::numbers::Num;
+use crate::score::graph::{Graph, NONE};
 use crate::score::rollup::{Scorecard, Scored, View};
 use crate::score::{active_override, AsOf};
 use chrono::NaiveDate;
@@ -572,7 +573,7 @@ fn invalid_values(doc: &Document, out: &mut Out<'_>) {
             bad(
                 p.id.as_str(),
                 format!("people[{i}].capacity_hours"),
-                format!("capacity `{c}` must be a finite number ≥ 0"),
+                format!("capacity `{}` must be a finite number ≥ 0", Num(c)),
             );
         }
     }
@@ -583,14 +584,14 @@ fn invalid_values(doc: &Document, out: &mut Out<'_>) {
             bad(
                 s,
                 format!("{base}.blend"),
-                format!("blend `{b}` must be from 0 to 1"),
+                format!("blend `{}` must be from 0 to 1", Num(b)),
             );
         }
         if let Some(e) = o.effort_hours.filter(|&e| weight(e)) {
             bad(
                 s,
                 format!("{base}.effort_hours"),
-                format!("effort `{e}` must be a finite number ≥ 0"),
+                format!("effort `{}` must be a finite number ≥ 0", Num(e)),
             );
         }
         for (j, l) in o.aligns_to.iter().enumerate() {
@@ -598,7 +599,10 @@ fn invalid_values(doc: &Document, out: &mut Out<'_>) {
                 bad(
                     s,
                     format!("{base}.aligns_to[{j}].weight"),
-                    format!("link weight `{}` must be a finite number ≥ 0", l.weight),
+                    format!(
+                        "link weight `{}` must be a finite number ≥ 0",
+                        Num(l.weight)
+                    ),
                 );
             }
         }
@@ -607,7 +611,7 @@ fn invalid_values(doc: &Document, out: &mut Out<'_>) {
                 bad(
                     s,
                     format!("{base}.overrides[{j}].score"),
-                    format!("override score `{}` must be a finite number", ov.score),
+                    format!("override score `{}` must be a finite number", Num(ov.score)),
                 );
             }
         }
@@ -618,7 +622,7 @@ fn invalid_values(doc: &Document, out: &mut Out<'_>) {
                 bad(
                     kid,
                     format!("{kb}.weight"),
-                    format!("weight `{}` must be a finite number ≥ 0", kr.weight),
+                    format!("weight `{}` must be a finite number ≥ 0", Num(kr.weight)),
                 );
             }
             match &kr.kind {
@@ -628,7 +632,7 @@ fn invalid_values(doc: &Document, out: &mut Out<'_>) {
                             bad(
                                 kid,
                                 format!("{kb}.{name}"),
-                                format!("{name} `{v}` must be a finite number"),
+                                format!("{name} `{}` must be a finite number", Num(*v)),
                             );
                         }
                     }
@@ -637,7 +641,7 @@ fn invalid_values(doc: &Document, out: &mut Out<'_>) {
                     bad(
                         kid,
                         format!("{kb}.threshold"),
-                        format!("threshold `{threshold}` must be a finite number"),
+                        format!("threshold `{}` must be a finite number", Num(*threshold)),
                     );
                 }
                 KrKind::Milestones { milestones } => {
@@ -648,7 +652,7 @@ fn invalid_values(doc: &Document, out: &mut Out<'_>) {
                                 format!("{kb}.milestones[{m}].weight"),
                                 format!(
                                     "milestone weight `{}` must be a finite number ≥ 0",
-                                    ms.weight
+                                    Num(ms.weight)
                                 ),
                             );
                         }
@@ -661,7 +665,7 @@ fn invalid_values(doc: &Document, out: &mut Out<'_>) {
                     bad(
                         kid,
                         format!("{kb}.plan.{date}"),
-                        format!("plan value `{v}` must be a finite number"),
+                        format!("plan value `{}` must be a finite number", Num(*v)),
                     );
                 }
             }
@@ -671,14 +675,14 @@ fn invalid_values(doc: &Document, out: &mut Out<'_>) {
                     bad(
                         kid,
                         format!("{kb}.check_ins[{c}].value"),
-                        format!("value `{v}` must be a finite number"),
+                        format!("value `{}` must be a finite number", Num(v)),
                     );
                 }
                 if let Some(x) = ci.confidence.filter(|&x| share(x)) {
                     bad(
                         kid,
                         format!("{kb}.check_ins[{c}].confidence"),
-                        format!("confidence `{x}` must be from 0 to 1"),
+                        format!("confidence `{}` must be from 0 to 1", Num(x)),
                     );
                 }
             }
@@ -692,7 +696,7 @@ fn invalid_values(doc: &Document, out: &mut Out<'_>) {
                         code::ZERO_RANGE,
                         vec![kr.id.0.clone()],
                         Some(format!("{}.target", kr_path(i, k))),
-                        format!("`{}` starts and ends at `{start}`: progress is undefined", kr.id),
+                        format!("`{}` starts and ends at `{}`: progress is undefined", kr.id, Num(start)),
                         "set a target different from the start, or use a `threshold` key result to hold a level",
                     );
                 }
@@ -853,7 +857,7 @@ fn people_rules(doc: &Document, graph: &Graph, policy: &Policy, out: &mut Out<'_
                     code::OVER_CAPACITY,
                     ids(),
                     path,
-                    format!("`{person}` has {effort} hours of objectives in cycle `{cycle}`, more than the capacity of {cap}"),
+                    format!("`{person}` has {} hours of objectives in cycle `{cycle}`, more than the capacity of {}", Num(*effort), Num(cap)),
                     "drop or share an objective, lower its `effort_hours`, or raise `capacity_hours`",
                 );
             }
@@ -888,7 +892,7 @@ fn people_rules(doc: &Document, graph: &Graph, policy: &Policy, out: &mut Out<'_
                         "`{}` of team `{team}` owns no objective in cycle `{cycle}`",
                         p.id
                     ),
-                    "give every engineer an objective that addresses the company's",
+                    "give them an objective of their own, or add them to the `owners` of one of their team's objectives or key results",
                 );
             }
         }
@@ -957,7 +961,7 @@ fn scored_rules(card: &View<'_>, out: &mut Out<'_>) {
                     code::SANDBAGGING,
                     vec![o.id.0.clone()],
                     Some(obj_path(i)),
-                    format!("aspirational objective `{}` scored {score} at the end of cycle `{}`", o.id, c.id),
+                    format!("aspirational objective `{}` scored {} at the end of cycle `{}`", o.id, Num(score), c.id),
                     "an aspirational objective that is fully met was probably not ambitious enough; aim higher next cycle, or mark it `committed`",
                 );
             }

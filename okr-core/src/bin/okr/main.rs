@@ -12,6 +12,9 @@ use serde::Serialize;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+mod output;
+use output::{print, write_output};
+
 #[derive(Parser)]
 #[command(
     name = "okr",
@@ -117,7 +120,9 @@ enum Command {
         #[arg(long, short)]
         output: Option<PathBuf>,
     },
-    /// Write a document in another format (by the output's extension), losslessly.
+    /// Write a document in another format (by the output's extension): every value is kept,
+    /// comments are not.
+    #[command(after_help = output::CONVERT_HELP)]
     Convert {
         /// The document to read (.yaml, .yml, .json or .toml).
         file: PathBuf,
@@ -131,11 +136,9 @@ enum Command {
 enum ExportFormat {
     Csv,
     Json,
-    /// Arrow IPC file (feature `arrow`).
-    #[cfg(feature = "arrow")]
+    /// Arrow IPC file (needs a build with the `arrow` feature).
     Arrow,
-    /// Parquet file (feature `arrow`).
-    #[cfg(feature = "arrow")]
+    /// Parquet file (needs a build with the `arrow` feature).
     Parquet,
 }
 
@@ -406,22 +409,10 @@ fn export_bytes(t: &dyn okr_core::Table, format: ExportFormat) -> Result<Vec<u8>
             okr_core::arrow::write_parquet(t, &mut buf).map_err(|e| e.to_string())?;
             buf
         }
-    })
-}
-
-/// Writes to a file (atomically, through a temporary file and a rename) or to stdout.
-fn write_output(path: Option<&Path>, bytes: &[u8]) -> Result<(), ExitCode> {
-    use std::io::Write as _;
-    let result = match path {
-        Some(p) => {
-            let tmp = p.with_extension("okr-tmp");
-            std::fs::write(&tmp, bytes).and_then(|()| std::fs::rename(&tmp, p))
-        }
-        None => std::io::stdout().write_all(bytes),
-    };
-    result.map_err(|e| {
-        eprintln!("error: cannot write the output: {e}");
-        ExitCode::from(2)
+        #[cfg(not(feature = "arrow"))]
+        ExportFormat::Arrow => return Err(output::without_arrow("arrow")),
+        #[cfg(not(feature = "arrow"))]
+        ExportFormat::Parquet => return Err(output::without_arrow("parquet")),
     })
 }
 
@@ -442,8 +433,8 @@ fn run(command: Command) -> Result<(), ExitCode> {
         } => {
             let card = Scorecard::new(load(&file)?, as_of(date), Policy::default());
             match format {
-                ScoreFormat::Json => println!("{}", score_json(&card)),
-                ScoreFormat::Table => print!("{}", score_table(&card)),
+                ScoreFormat::Json => print(&format!("{}\n", score_json(&card)))?,
+                ScoreFormat::Table => print(&score_table(&card))?,
             }
         }
         Command::Check {
@@ -464,13 +455,16 @@ fn run(command: Command) -> Result<(), ExitCode> {
                         as_of: as_of.date().to_string(),
                         findings: located.iter().map(|(_, f)| *f).collect(),
                     };
-                    println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
+                    print(&format!(
+                        "{}\n",
+                        serde_json::to_string_pretty(&out).unwrap_or_default()
+                    ))?;
                 }
                 CheckFormat::Text => {
                     use std::io::IsTerminal as _;
                     let color =
                         std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-                    print!("{}", check_text(&file, &located, color));
+                    print(&check_text(&file, &located, color))?;
                 }
             }
             if findings.iter().any(|f| f.severity == Severity::Error) {
@@ -490,8 +484,11 @@ fn run(command: Command) -> Result<(), ExitCode> {
                 }
             }
             let card = Scorecard::new(doc, as_of(date), Policy::default());
-            print!("{}", card.render_tree(cycle.as_deref()));
-            println!("as of {}", card.as_of().date());
+            print(&format!(
+                "{}as of {}\n",
+                card.render_tree(cycle.as_deref()),
+                card.as_of().date()
+            ))?;
         }
         Command::Export {
             file,
@@ -536,7 +533,7 @@ fn run(command: Command) -> Result<(), ExitCode> {
             let page = card.render_report(&title, &findings);
             write_output(output.as_deref(), page.as_bytes())?;
         }
-        Command::Schema => print!("{}", okr_core::json_schema()),
+        Command::Schema => print(&okr_core::json_schema())?,
         Command::Generate {
             objectives,
             seed,
@@ -558,6 +555,7 @@ fn run(command: Command) -> Result<(), ExitCode> {
         }
         Command::Convert { file, output } => {
             let doc = load(&file)?;
+            output::note_dropped_comments(&file);
             if let Err(e) = doc.save(&output) {
                 eprintln!("error: {e}");
                 return Err(ExitCode::from(2));
