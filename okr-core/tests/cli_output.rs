@@ -200,8 +200,8 @@ fn writing_a_file_on_a_full_disk_is_an_error_with_exit_status_2() {
     std::fs::write(&doc, ORG).unwrap();
     let doc = doc.display().to_string();
     for args in [
-        vec!["export", "--table", "objectives", &doc],
-        vec!["report", &doc],
+        vec!["export", "--table", "objectives", doc.as_str()],
+        vec!["report", doc.as_str()],
         vec!["generate", "--objectives", "5", "--format", "yaml"],
     ] {
         let out = okr()
