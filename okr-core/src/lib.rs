@@ -105,6 +105,7 @@ pub use generate::{generate, GENERATED_CYCLE, GENERATED_LEVELS};
 pub use load::document::Format;
 pub use load::options::LoadOptions;
 pub use load::source_map::SourceMap;
+pub use load::syntax::has_comments;
 pub use model::*;
 pub use policy::{Policy, PolicySettings, Severity, SeverityLevel};
 pub use render::html::status_colour;
@@ -113,6 +114,7 @@ pub use render::sarif::{
     load_error_to_sarif, locate, locate_in_file, to_sarif, Located, LOAD_ERROR,
 };
 pub use render::tree::TreeRow;
+pub use save::atomic::{write_atomic, write_atomic_with};
 pub use schema::json_schema;
 pub use score::rollup::Scorecard;
 pub use score::{AsOf, Scores, Status};

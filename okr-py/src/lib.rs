@@ -694,26 +694,20 @@ impl TableSource {
 // ---------------------------------------------------------------------------------------
 // Functions
 
-/// Loads a document from a file (format from the extension unless given).
+/// Loads a document from a file (format from the extension unless given), through the
+/// core's file loader: its size limit (`max_bytes`), streaming and UTF-8 positions.
 #[pyfunction]
-#[pyo3(signature = (path, format=None))]
-fn load(py: Python<'_>, path: PathBuf, format: Option<&str>) -> PyResult<Document> {
-    let result = match format {
-        None => okr_core::Document::from_path(&path),
-        Some(f) => {
-            let format = format_named(f)?;
-            let text = std::fs::read_to_string(&path).map_err(|e| {
-                error(
-                    py,
-                    "OkrError",
-                    format!("cannot read `{}`: {e}", path.display()),
-                )
-            })?;
-            okr_core::Document::from_str(&text, format)
-                .map_err(|e| e.with_source(path.display().to_string()))
-        }
-    };
-    result
+#[pyo3(signature = (path, format=None, *, max_bytes=None))]
+fn load(
+    py: Python<'_>,
+    path: PathBuf,
+    format: Option<&str>,
+    max_bytes: Option<usize>,
+) -> PyResult<Document> {
+    let format = format.map(format_named).transpose()?;
+    let mut options = okr_core::LoadOptions::default();
+    options.max_bytes = max_bytes.unwrap_or(options.max_bytes);
+    py.detach(|| okr_core::Document::from_path_as(&path, format, &options))
         .map(|inner| Document { inner })
         .map_err(|e| load_error(py, "LoadError", &e))
 }

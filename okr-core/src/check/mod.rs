@@ -9,6 +9,7 @@
 use crate::hash::{HashMap, HashSet};
 use crate::model::*;
 use crate::policy::{Policy, Severity};
+use crate::save::numbers::Num;
 use crate::score::graph::{Graph, NONE};
 use crate::score::rollup::{Scorecard, Scored, View};
 use crate::score::{active_override, AsOf};
@@ -649,7 +650,7 @@ fn invalid_values(doc: &Document, out: &mut Out<'_>) {
             bad(
                 p.id.as_str(),
                 format!("people[{i}].capacity_hours"),
-                format!("capacity `{c}` must be a finite number ≥ 0"),
+                format!("capacity `{}` must be a finite number ≥ 0", Num(c)),
             );
         }
     }
@@ -660,14 +661,14 @@ fn invalid_values(doc: &Document, out: &mut Out<'_>) {
             bad(
                 s,
                 format!("{base}.blend"),
-                format!("blend `{b}` must be from 0 to 1"),
+                format!("blend `{}` must be from 0 to 1", Num(b)),
             );
         }
         if let Some(e) = o.effort_hours.filter(|&e| weight(e)) {
             bad(
                 s,
                 format!("{base}.effort_hours"),
-                format!("effort `{e}` must be a finite number ≥ 0"),
+                format!("effort `{}` must be a finite number ≥ 0", Num(e)),
             );
         }
         for (j, l) in o.aligns_to.iter().enumerate() {
@@ -675,7 +676,10 @@ fn invalid_values(doc: &Document, out: &mut Out<'_>) {
                 bad(
                     s,
                     format!("{base}.aligns_to[{j}].weight"),
-                    format!("link weight `{}` must be a finite number ≥ 0", l.weight),
+                    format!(
+                        "link weight `{}` must be a finite number ≥ 0",
+                        Num(l.weight)
+                    ),
                 );
             }
         }
@@ -684,7 +688,7 @@ fn invalid_values(doc: &Document, out: &mut Out<'_>) {
                 bad(
                     s,
                     format!("{base}.overrides[{j}].score"),
-                    format!("override score `{}` must be a finite number", ov.score),
+                    format!("override score `{}` must be a finite number", Num(ov.score)),
                 );
             }
         }
@@ -695,7 +699,7 @@ fn invalid_values(doc: &Document, out: &mut Out<'_>) {
                 bad(
                     kid,
                     format!("{kb}.weight"),
-                    format!("weight `{}` must be a finite number ≥ 0", kr.weight),
+                    format!("weight `{}` must be a finite number ≥ 0", Num(kr.weight)),
                 );
             }
             match &kr.kind {
@@ -705,7 +709,7 @@ fn invalid_values(doc: &Document, out: &mut Out<'_>) {
                             bad(
                                 kid,
                                 format!("{kb}.{name}"),
-                                format!("{name} `{v}` must be a finite number"),
+                                format!("{name} `{}` must be a finite number", Num(*v)),
                             );
                         }
                     }
@@ -714,7 +718,7 @@ fn invalid_values(doc: &Document, out: &mut Out<'_>) {
                     bad(
                         kid,
                         format!("{kb}.threshold"),
-                        format!("threshold `{threshold}` must be a finite number"),
+                        format!("threshold `{}` must be a finite number", Num(*threshold)),
                     );
                 }
                 KrKind::Milestones { milestones } => {
@@ -725,7 +729,7 @@ fn invalid_values(doc: &Document, out: &mut Out<'_>) {
                                 format!("{kb}.milestones[{m}].weight"),
                                 format!(
                                     "milestone weight `{}` must be a finite number ≥ 0",
-                                    ms.weight
+                                    Num(ms.weight)
                                 ),
                             );
                         }
@@ -738,7 +742,7 @@ fn invalid_values(doc: &Document, out: &mut Out<'_>) {
                     bad(
                         kid,
                         format!("{kb}.plan.{date}"),
-                        format!("plan value `{v}` must be a finite number"),
+                        format!("plan value `{}` must be a finite number", Num(*v)),
                     );
                 }
             }
@@ -748,14 +752,14 @@ fn invalid_values(doc: &Document, out: &mut Out<'_>) {
                     bad(
                         kid,
                         format!("{kb}.check_ins[{c}].value"),
-                        format!("value `{v}` must be a finite number"),
+                        format!("value `{}` must be a finite number", Num(v)),
                     );
                 }
                 if let Some(x) = ci.confidence.filter(|&x| share(x)) {
                     bad(
                         kid,
                         format!("{kb}.check_ins[{c}].confidence"),
-                        format!("confidence `{x}` must be from 0 to 1"),
+                        format!("confidence `{}` must be from 0 to 1", Num(x)),
                     );
                 }
             }
@@ -786,7 +790,7 @@ fn invalid_values(doc: &Document, out: &mut Out<'_>) {
                         code::ZERO_RANGE,
                         vec![kr.id.0.clone()],
                         Some(format!("{}.target", kr_path(i, k))),
-                        format!("`{}` starts and ends at `{start}`: progress is undefined", kr.id),
+                        format!("`{}` starts and ends at `{}`: progress is undefined", kr.id, Num(start)),
                         "set a target different from the start, or use a `threshold` key result to hold a level",
                     );
                 }
@@ -1037,7 +1041,7 @@ fn people_rules(doc: &Document, graph: &Graph, policy: &Policy, out: &mut Out<'_
                     code::OVER_CAPACITY,
                     ids(person, objectives),
                     path_of(person),
-                    format!("`{person}` has {effort} hours of objectives in cycle `{cycle}`{within}, more than the capacity of {cap}"),
+                    format!("`{person}` has {} hours of objectives in cycle `{cycle}`{within}, more than the capacity of {}", Num(*effort), Num(cap)),
                     "drop or share an objective, lower its `effort_hours`, or raise `capacity_hours`",
                 );
             }
@@ -1072,7 +1076,7 @@ fn people_rules(doc: &Document, graph: &Graph, policy: &Policy, out: &mut Out<'_
                         "`{}` of team `{team}` owns no objective in cycle `{cycle}`",
                         p.id
                     ),
-                    "give every engineer an objective that addresses the company's",
+                    "give them an objective of their own, or add them to the `owners` of one of their team's objectives or key results",
                 );
             }
         }
@@ -1141,7 +1145,7 @@ fn scored_rules(card: &View<'_>, out: &mut Out<'_>) {
                     code::SANDBAGGING,
                     vec![o.id.0.clone()],
                     Some(obj_path(i)),
-                    format!("aspirational objective `{}` scored {score} at the end of cycle `{}`", o.id, c.id),
+                    format!("aspirational objective `{}` scored {} at the end of cycle `{}`", o.id, Num(score), c.id),
                     "an aspirational objective that is fully met was probably not ambitious enough; aim higher next cycle, or mark it `committed`",
                 );
             }

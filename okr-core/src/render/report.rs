@@ -215,6 +215,11 @@ fn engagement_table(out: &mut String, e: &EngagementTable) {
     out.push_str("</table>");
 }
 
+/// `1 error`, `2 errors`.
+fn plural(n: usize, word: &str) -> String {
+    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
+}
+
 impl Scorecard {
     /// The whole report as one HTML page (see the [module docs](crate::render::report)).
     ///
@@ -227,6 +232,7 @@ impl Scorecard {
     /// assert!(page.starts_with("<!doctype html>"));
     /// assert!(page.contains("<title>Q3 &lt;review&gt;</title>"));
     /// assert!(!page.contains("<script"));
+    /// assert!(page.contains("0 objectives · 0 findings (0 errors, 0 warnings, 0 infos)"));
     /// # Ok::<(), okr_core::LoadError>(())
     /// ```
     pub fn render_report(&self, title: &str, findings: &[Finding]) -> String {
@@ -243,6 +249,8 @@ impl Scorecard {
                 *c += 1;
             }
         }
+        use crate::policy::Severity;
+        let count = |severity: Severity| findings.iter().filter(|f| f.severity == severity).count();
         let title = escape(title);
         let mut out = String::new();
         let _ = write!(
@@ -251,19 +259,14 @@ impl Scorecard {
              <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
              <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">\
              <title>{title}</title><style>{STYLE}</style></head><body><section>\
-             <h1>{title}</h1><p class=\"lead\">OKR report as of {} · {} objectives · {} findings \
-             ({} errors, {} warnings)</p><div class=\"pills\">",
+             <h1>{title}</h1><p class=\"lead\">OKR report as of {} · {} · {} \
+             ({}, {}, {})</p><div class=\"pills\">",
             self.as_of().date(),
-            self.document().objectives.len(),
-            findings.len(),
-            findings
-                .iter()
-                .filter(|f| f.severity == crate::policy::Severity::Error)
-                .count(),
-            findings
-                .iter()
-                .filter(|f| f.severity == crate::policy::Severity::Warning)
-                .count()
+            plural(self.document().objectives.len(), "objective"),
+            plural(findings.len(), "finding"),
+            plural(count(Severity::Error), "error"),
+            plural(count(Severity::Warning), "warning"),
+            plural(count(Severity::Info), "info"),
         );
         for (k, status) in [
             Status::OnTrack,

@@ -14,8 +14,9 @@ __all__ = ["Document", "Finding", "Policy", "Problem", "Scorecard", "Scores", "_
 __version__: str
 TABLE_NAMES: Tuple[str, ...]
 
-def load(path: _Path, format: Optional[str] = None) -> Document:
-    """Loads a document from a file (format from the extension unless given)."""
+def load(path: _Path, format: Optional[str] = None, *, max_bytes: Optional[int] = None) -> Document:
+    """Loads a document from a file (format from the extension unless given), through the
+    core's file loader: its size limit (`max_bytes`), streaming and UTF-8 positions."""
 
 def loads(text: str, format: str = "yaml") -> Document:
     """Parses a document from text."""

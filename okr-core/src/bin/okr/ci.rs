@@ -40,16 +40,16 @@ pub(crate) fn print_findings(
     format: CheckFormat,
     file: &Path,
     findings: &[Finding],
-) {
+) -> Result<(), ExitCode> {
     let located = okr_core::locate_in_file(findings, file);
     match format {
-        CheckFormat::Sarif => println!(
-            "{}",
+        CheckFormat::Sarif => crate::print(&format!(
+            "{}\n",
             serde_json::to_string_pretty(&okr_core::to_sarif(&shown_path(file), &located))
                 .unwrap_or_default()
-        ),
-        CheckFormat::Github => print!("{}", okr_core::to_github(&shown_path(file), &located)),
-        CheckFormat::Text | CheckFormat::Json => {}
+        )),
+        CheckFormat::Github => crate::print(&okr_core::to_github(&shown_path(file), &located)),
+        CheckFormat::Text | CheckFormat::Json => Ok(()),
     }
 }
 

@@ -3,7 +3,7 @@
 //! OLD and NEW are paths, or `REV:PATH` read with `git show` when no such file exists (the
 //! path is taken relative to the current folder, as the shell would).
 
-use crate::{as_of, load_policy, print_out, report_load_error, ExplainFormat};
+use crate::{as_of, load_policy, print, report_load_error, ExplainFormat};
 use chrono::NaiveDate;
 use okr_core::{AsOf, Document, Format, Scorecard};
 use std::path::{Path, PathBuf};
@@ -105,11 +105,11 @@ pub(crate) fn run(a: DiffArgs) -> Result<(), ExitCode> {
     };
     let d = okr_core::diff(&before, &after);
     match a.format {
-        ExplainFormat::Json => print_out(&format!(
+        ExplainFormat::Json => print(&format!(
             "{}\n",
             serde_json::to_string_pretty(&d).unwrap_or_default()
-        )),
-        ExplainFormat::Text => print_out(&d.to_text()),
+        ))?,
+        ExplainFormat::Text => print(&d.to_text())?,
     }
     Ok(())
 }

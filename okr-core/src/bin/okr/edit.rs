@@ -153,10 +153,7 @@ pub(crate) fn override_score(args: OverrideArgs) -> Result<(), ExitCode> {
 
 fn run(file: &Path, edit: &Edit, said: &str) -> Result<(), ExitCode> {
     match apply_to_file(file, edit) {
-        Ok(_) => {
-            println!("{said} in `{}`", file.display());
-            Ok(())
-        }
+        Ok(_) => crate::print(&format!("{said} in `{}`\n", file.display())),
         Err(EditError::Load(e)) => Err(super::report_load_error(file, &e)),
         Err(e) => {
             eprintln!("{}: error: {e}", file.display());

@@ -1,6 +1,6 @@
 //! `okr explain FILE ID`: why an objective or key result has its score (SPEC §9).
 
-use crate::{as_of, load, load_policy, print_out, ExplainFormat};
+use crate::{as_of, load, load_policy, print, ExplainFormat};
 use chrono::NaiveDate;
 use okr_core::Scorecard;
 use std::path::PathBuf;
@@ -56,11 +56,11 @@ pub(crate) fn run(
         return Err(ExitCode::from(2));
     };
     match format {
-        ExplainFormat::Json => print_out(&format!(
+        ExplainFormat::Json => print(&format!(
             "{}\n",
             serde_json::to_string_pretty(&e).unwrap_or_default()
-        )),
-        ExplainFormat::Text => print_out(&e.to_text()),
+        ))?,
+        ExplainFormat::Text => print(&e.to_text())?,
     }
     Ok(())
 }

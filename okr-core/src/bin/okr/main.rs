@@ -20,6 +20,8 @@ mod explain;
 mod filter;
 use filter::FilterArgs;
 mod as_of;
+mod output;
+use output::{print, write_output};
 
 #[derive(Parser)]
 #[command(
@@ -189,7 +191,9 @@ enum Command {
     /// Append an override (a score set by hand) to an objective, in place.
     #[command(after_help = edit::OVERRIDE_HELP)]
     Override(edit::OverrideArgs),
-    /// Write a document in another format (by the output's extension), losslessly.
+    /// Write a document in another format (by the output's extension): every value is kept,
+    /// comments are not.
+    #[command(after_help = output::CONVERT_HELP)]
     Convert {
         /// The document to read (.yaml, .yml, .json or .toml).
         file: PathBuf,
@@ -203,11 +207,9 @@ enum Command {
 enum ExportFormat {
     Csv,
     Json,
-    /// Arrow IPC file (feature `arrow`).
-    #[cfg(feature = "arrow")]
+    /// Arrow IPC file (needs a build with the `arrow` feature).
     Arrow,
-    /// Parquet file (feature `arrow`).
-    #[cfg(feature = "arrow")]
+    /// Parquet file (needs a build with the `arrow` feature).
     Parquet,
 }
 
@@ -287,13 +289,6 @@ Examples:
 
 A finding is printed when its first subject is selected: a person for the people rules,
 an objective or one of its key results otherwise.";
-
-/// Prints to standard output; a closed pipe (`okr … | head`) ends quietly.
-fn print_out(text: &str) {
-    use std::io::Write as _;
-    let mut out = std::io::stdout().lock();
-    let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
-}
 
 #[derive(Clone, Copy, ValueEnum)]
 enum ScoreFormat {
@@ -540,22 +535,10 @@ fn export_bytes(t: &dyn okr_core::Table, format: ExportFormat) -> Result<Vec<u8>
             okr_core::arrow::write_parquet(t, &mut buf).map_err(|e| e.to_string())?;
             buf
         }
-    })
-}
-
-/// Writes to a file (atomically, through a temporary file and a rename) or to stdout.
-fn write_output(path: Option<&Path>, bytes: &[u8]) -> Result<(), ExitCode> {
-    use std::io::Write as _;
-    let result = match path {
-        Some(p) => {
-            let tmp = p.with_extension("okr-tmp");
-            std::fs::write(&tmp, bytes).and_then(|()| std::fs::rename(&tmp, p))
-        }
-        None => std::io::stdout().write_all(bytes),
-    };
-    result.map_err(|e| {
-        eprintln!("error: cannot write the output: {e}");
-        ExitCode::from(2)
+        #[cfg(not(feature = "arrow"))]
+        ExportFormat::Arrow => return Err(output::without_arrow("arrow")),
+        #[cfg(not(feature = "arrow"))]
+        ExportFormat::Parquet => return Err(output::without_arrow("parquet")),
     })
 }
 
@@ -580,8 +563,8 @@ fn run(command: Command) -> Result<(), ExitCode> {
             let card = Scorecard::new(load(&file)?, as_of(date), policy);
             let sel = filter.select(&card)?;
             match format {
-                ScoreFormat::Json => print_out(&format!("{}\n", score_json(&card, &sel))),
-                ScoreFormat::Table => print_out(&score_table(&card, &sel)),
+                ScoreFormat::Json => print(&format!("{}\n", score_json(&card, &sel)))?,
+                ScoreFormat::Table => print(&score_table(&card, &sel))?,
             }
         }
         Command::Check {
@@ -616,22 +599,22 @@ fn run(command: Command) -> Result<(), ExitCode> {
                         cycles,
                         findings: located.iter().map(|(_, f)| *f).collect(),
                     };
-                    print_out(&format!(
+                    print(&format!(
                         "{}\n",
                         serde_json::to_string_pretty(&out).unwrap_or_default()
-                    ));
+                    ))?;
                 }
                 CheckFormat::Text => {
                     use std::io::IsTerminal as _;
                     let color =
                         std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-                    print_out(&check_text(&file, &located, color));
+                    print(&check_text(&file, &located, color))?;
                     if let Some(line) = &as_of_line {
-                        print_out(&format!("{line}\n"));
+                        print(&format!("{line}\n"))?;
                     }
                 }
                 CheckFormat::Sarif | CheckFormat::Github => {
-                    ci::print_findings(format, &file, &findings);
+                    ci::print_findings(format, &file, &findings)?;
                 }
             }
             if findings.iter().any(|f| f.severity == Severity::Error) {
@@ -647,11 +630,11 @@ fn run(command: Command) -> Result<(), ExitCode> {
             let policy = load_policy(policy)?;
             let card = Scorecard::new(load(&file)?, as_of(date), policy);
             let sel = filter.select(&card)?;
-            print_out(&format!(
+            print(&format!(
                 "{}{}\n",
                 card.render_tree_selected(&sel),
                 as_of::line(card.document(), card.as_of())
-            ));
+            ))?;
         }
         Command::Diff {
             old,
@@ -727,7 +710,7 @@ fn run(command: Command) -> Result<(), ExitCode> {
             let page = card.render_report(&title, &findings);
             write_output(output.as_deref(), page.as_bytes())?;
         }
-        Command::Schema => print!("{}", okr_core::json_schema()),
+        Command::Schema => print(&okr_core::json_schema())?,
         Command::Generate {
             objectives,
             seed,
@@ -752,6 +735,7 @@ fn run(command: Command) -> Result<(), ExitCode> {
         Command::Override(args) => edit::override_score(args)?,
         Command::Convert { file, output } => {
             let doc = load(&file)?;
+            output::note_dropped_comments(&file);
             if let Err(e) = doc.save(&output) {
                 eprintln!("error: {e}");
                 return Err(ExitCode::from(2));
