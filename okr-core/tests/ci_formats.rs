@@ -471,7 +471,7 @@ fn check_help_lists_the_formats_with_examples() {
 
 fn action() -> Value {
     let text = std::fs::read_to_string(root().join("action.yml")).unwrap();
-    serde_saphyr::from_str(&text).unwrap()
+    okr_core::SourceMap::from_str(&text, okr_core::Format::Yaml).unwrap().to_json()
 }
 
 fn step<'a>(action: &'a Value, id: &str) -> &'a Value {
@@ -678,7 +678,9 @@ fn action_install_step_installs_okr_from_the_checkout_or_a_version() {
 #[test]
 fn pre_commit_hook_runs_the_script_it_names_on_okr_documents() {
     let text = std::fs::read_to_string(root().join(".pre-commit-hooks.yaml")).unwrap();
-    let hooks: Value = serde_saphyr::from_str(&text).unwrap();
+    let hooks: Value = okr_core::SourceMap::from_str(&text, okr_core::Format::Yaml)
+        .unwrap()
+        .to_json();
     let hook = &hooks[0];
     assert_eq!(hook["id"], "okr-check");
     assert_eq!(hook["language"], "script");

@@ -70,9 +70,9 @@ pub fn apply_to_file(path: impl AsRef<Path>, edit: &Edit) -> Result<String, Edit
     Ok(new)
 }
 
-/// The one place that writes: swap in the core's shared durable writer here.
+/// The one place that writes: the core's shared durable writer.
 fn write(path: &Path, bytes: &[u8]) -> Result<(), crate::SaveError> {
-    crate::load::document::write_atomic(path, bytes)
+    crate::save::atomic::write_atomic(path, bytes)
 }
 
 /// `.NAME.lock` beside the document.

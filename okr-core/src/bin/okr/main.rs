@@ -254,7 +254,12 @@ the policy could not be loaded, or the command line is wrong.
 Examples:
   okr check okrs/2021-h2.yaml --policy okrs/policy.yaml
   okr check okrs/2021-h2.yaml --format sarif > okr.sarif
-  okr check okrs/2021-h2.yaml --format github";
+  okr check okrs/2021-h2.yaml --format github
+  okr check okrs.yaml --team checkout-cluster   findings about my team's objectives,
+                                                their key results and my team's people
+
+A finding is printed when its first subject is selected: a person for the people rules,
+an objective or one of its key results otherwise.";
 
 #[derive(Clone, Copy, ValueEnum)]
 enum ExplainFormat {
@@ -281,14 +286,6 @@ A child whose parent's rollup mode does not count it is marked, e.g.
 
 Filters (--cycle, --team, --owner, --level, --status) choose what is printed; scores are
 always computed over the whole document. Several filters combine with \"and\".";
-
-const CHECK_HELP: &str = "\
-Examples:
-  okr check okrs.yaml --team checkout-cluster   findings about my team's objectives,
-                                                their key results and my team's people
-
-A finding is printed when its first subject is selected: a person for the people rules,
-an objective or one of its key results otherwise.";
 
 #[derive(Clone, Copy, ValueEnum)]
 enum ScoreFormat {

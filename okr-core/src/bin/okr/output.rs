@@ -56,6 +56,7 @@ Example:
   okr convert org.yaml -o org.toml";
 
 /// The message of `--format arrow|parquet` in a build without the `arrow` feature.
+#[cfg(not(feature = "arrow"))]
 pub(crate) fn without_arrow(format: &str) -> String {
     format!(
         "`--format {format}` needs the `arrow` feature, which this build of `okr` lacks: install it with `cargo install okr-core --features cli,arrow`, or use `--format csv` or `json`"
