@@ -63,8 +63,8 @@
 
 pub mod analysis;
 mod check;
-pub mod edit;
 mod diff;
+pub mod edit;
 mod error;
 mod explain;
 mod export;
@@ -108,8 +108,8 @@ pub use load::source_map::SourceMap;
 pub use load::syntax::has_comments;
 pub use model::*;
 pub use policy::{Policy, PolicySettings, Severity, SeverityLevel};
-pub use render::html::status_colour;
 pub use render::github::{load_error_to_github, to_github};
+pub use render::html::status_colour;
 pub use render::sarif::{
     load_error_to_sarif, locate, locate_in_file, to_sarif, Located, LOAD_ERROR,
 };

@@ -471,7 +471,9 @@ fn check_help_lists_the_formats_with_examples() {
 
 fn action() -> Value {
     let text = std::fs::read_to_string(root().join("action.yml")).unwrap();
-    okr_core::SourceMap::from_str(&text, okr_core::Format::Yaml).unwrap().to_json()
+    okr_core::SourceMap::from_str(&text, okr_core::Format::Yaml)
+        .unwrap()
+        .to_json()
 }
 
 fn step<'a>(action: &'a Value, id: &str) -> &'a Value {

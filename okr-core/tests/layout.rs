@@ -50,7 +50,12 @@ fn module_graph() -> BTreeMap<String, BTreeSet<String>> {
     rust_files(&src, &mut files);
     for file in files {
         let rel = file.strip_prefix(&src).unwrap();
-        let first = rel.components().next().unwrap().as_os_str().to_string_lossy();
+        let first = rel
+            .components()
+            .next()
+            .unwrap()
+            .as_os_str()
+            .to_string_lossy();
         let module = first.trim_end_matches(".rs").to_owned();
         if module == "bin" || module == "lib" {
             continue;
@@ -132,8 +137,13 @@ fn the_circle_finder_finds_a_circle_and_accepts_a_chain() {
 #[test]
 fn top_level_modules_import_each_other_without_a_circle() {
     let graph = module_graph();
-    for stage in ["model", "load", "score", "check", "analysis", "render", "export"] {
-        assert!(graph.contains_key(stage), "no module `{stage}` in {graph:?}");
+    for stage in [
+        "model", "load", "score", "check", "analysis", "render", "export",
+    ] {
+        assert!(
+            graph.contains_key(stage),
+            "no module `{stage}` in {graph:?}"
+        );
     }
     if let Some(circle) = find_circle(&graph) {
         panic!(
@@ -149,7 +159,12 @@ fn the_model_and_the_policy_are_data_and_import_no_stage() {
     for data in ["model", "policy"] {
         let stages: Vec<&String> = graph[data]
             .iter()
-            .filter(|m| ["load", "save", "score", "check", "analysis", "render", "export"].contains(&m.as_str()))
+            .filter(|m| {
+                [
+                    "load", "save", "score", "check", "analysis", "render", "export",
+                ]
+                .contains(&m.as_str())
+            })
             .collect();
         assert!(stages.is_empty(), "`{data}` imports {stages:?}");
     }

@@ -59,7 +59,10 @@ fn prose(text: &str) -> String {
         .split_whitespace()
         .collect::<Vec<_>>()
         .join(" ");
-    one_line.replace("[`", "`").replace("`]", "`").replace('|', "\\|")
+    one_line
+        .replace("[`", "`")
+        .replace("`]", "`")
+        .replace('|', "\\|")
 }
 
 fn description(schema: &Value) -> String {
@@ -217,9 +220,7 @@ fn render() -> String {
         }
         fields_table(&mut out, def, defs);
         if let Some(kinds) = def.get("oneOf").and_then(Value::as_array) {
-            out.push_str(
-                "\nThe `kind` selects further keys, written beside the ones above:\n",
-            );
+            out.push_str("\nThe `kind` selects further keys, written beside the ones above:\n");
             for kind in kinds {
                 let k = kind["properties"]["kind"]["const"].as_str().unwrap_or("");
                 let _ = writeln!(out, "\n### `kind: {k}`\n\n{}\n", description(kind));
@@ -233,7 +234,9 @@ fn render() -> String {
             }
         }
     }
-    out.push_str("\n## Spellings\n\nThe values that a key with a fixed set of spellings takes:\n\n");
+    out.push_str(
+        "\n## Spellings\n\nThe values that a key with a fixed set of spellings takes:\n\n",
+    );
     out.push_str("| of | spelling | meaning |\n|---|---|---|\n");
     for (name, def) in defs {
         let Some(choices) = def.get("oneOf").and_then(Value::as_array) else {
@@ -299,7 +302,18 @@ fn the_reference_names_every_key_of_every_record() {
     for key in all.iter().filter(|k| *k != "kind") {
         assert!(page.contains(&format!("| `{key}` |")), "`{key}` is missing");
     }
-    for spelling in ["auto", "key_results", "children", "blend", "manual", "at_least", "committed"] {
-        assert!(page.contains(&format!("`{spelling}`")), "`{spelling}` is missing");
+    for spelling in [
+        "auto",
+        "key_results",
+        "children",
+        "blend",
+        "manual",
+        "at_least",
+        "committed",
+    ] {
+        assert!(
+            page.contains(&format!("`{spelling}`")),
+            "`{spelling}` is missing"
+        );
     }
 }

@@ -825,6 +825,8 @@ pub fn import_viva_goals_zip(
 ) -> Result<JsValue, JsValue> {
     let options = import_options(options)?;
     imported(okr_core::import::viva_goals_zip(bytes, &options))
+}
+
 /// Applies an edit to a document's text and returns the new text, in which only the
 /// inserted check-in, `done:` or override is new (comments, order and layout stay). The
 /// edit is an object tagged by `edit`, e.g. `{edit: "check_in", key_result: "p99",

@@ -375,7 +375,11 @@ mod tests {
         }
         // One path at a time too (the trie then skips everything else).
         for p in paths.iter().step_by(7) {
-            assert_eq!(json_positions(text.as_bytes(), &[p])[0], map.position(p), "{p}");
+            assert_eq!(
+                json_positions(text.as_bytes(), &[p])[0],
+                map.position(p),
+                "{p}"
+            );
         }
     }
 

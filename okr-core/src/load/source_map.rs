@@ -105,7 +105,10 @@ impl SourceMap {
         paths: &[&str],
     ) -> Result<Vec<Option<(u32, u32)>>, LoadError> {
         if format == Format::Json {
-            return Ok(crate::load::positions::json_positions(text.as_bytes(), paths));
+            return Ok(crate::load::positions::json_positions(
+                text.as_bytes(),
+                paths,
+            ));
         }
         let map = SourceMap::from_str(text, format)?;
         Ok(paths.iter().map(|p| map.position(p)).collect())

@@ -5,19 +5,17 @@
 
 use chrono::NaiveDate;
 use clap::{Parser, Subcommand, ValueEnum};
-use okr_core::{
-    validate, AsOf, Document, Finding, LoadError, Policy, Scorecard, Scores, Severity,
-};
+use okr_core::{validate, AsOf, Document, Finding, LoadError, Policy, Scorecard, Scores, Severity};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 mod ci;
-mod import;
-mod edit;
 mod diff;
+mod edit;
 mod explain;
 mod filter;
+mod import;
 use filter::FilterArgs;
 mod as_of;
 mod output;
