@@ -106,6 +106,25 @@ fn indentless_lists_and_no_final_newline() {
 }
 
 #[test]
+fn dates_are_quoted_when_the_last_entry_quotes_its_own() {
+    let yaml = format!("{SMALL}\n    check_ins:\n    - {{date: '2021-08-01', value: 1}}\n");
+    let got = apply(&yaml, Format::Yaml, &check_in("kr", "2021-08-08", 2.0)).unwrap();
+    assert_eq!(
+        got,
+        format!("{yaml}    - {{date: \"2021-08-08\", value: 2}}\n")
+    );
+    let toml = "version = 1\n[[objectives]]\nid = \"o\"\ntitle = \"O\"\ncycle = \"c\"\nlevel = \"team\"\n[[objectives.key_results]]\nid = \"kr\"\ntitle = \"KR\"\nkind = \"metric\"\nstart = 0\ntarget = 10\ncheck_ins = [\n  {date = \"2021-08-01\", value = 1},\n]\n";
+    let got = apply(toml, Format::Toml, &check_in("kr", "2021-08-08", 2.0)).unwrap();
+    assert_eq!(
+        got,
+        toml.replace(
+            "value = 1},\n]",
+            "value = 1},\n  {date = \"2021-08-08\", value = 2},\n]"
+        )
+    );
+}
+
+#[test]
 fn notes_are_quoted_so_that_every_format_reads_them_back() {
     let edit = Edit::CheckIn {
         key_result: "kr".into(),

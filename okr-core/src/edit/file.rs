@@ -26,12 +26,17 @@ pub fn apply_to_file(path: impl AsRef<Path>, edit: &Edit) -> Result<String, Edit
             source,
         }
     };
-    let format = Format::from_path(path).ok_or_else(|| EditError::Unsupported {
-        what: format!("`{name}`"),
-        reason:
-            "the format is not known from the file name (use `.json`, `.yaml`, `.yml` or `.toml`)"
-                .into(),
+    let format = Format::from_path(path).ok_or_else(|| EditError::Invalid {
+        message: format!(
+            "cannot tell the format of `{name}` from its name: use a `.json`, `.yaml`, `.yml` or `.toml` extension"
+        ),
     })?;
+    // Before the lock file is made beside it.
+    if !path.is_file() {
+        return Err(EditError::Invalid {
+            message: format!("there is no file `{name}`"),
+        });
+    }
     let lock = lock_path(path);
     let lock_file = OpenOptions::new()
         .create(true)

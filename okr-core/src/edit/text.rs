@@ -107,12 +107,17 @@ fn is_content(line: &str) -> bool {
 struct Style {
     format: Format,
     compact: bool,
+    /// Write dates as quoted strings (JSON always; YAML and TOML when the list's last
+    /// entry does).
+    quote_dates: bool,
 }
 
 impl Style {
     fn scalar(&self, s: &Scalar) -> String {
         match s {
-            Scalar::Date(d) if self.format == Format::Json => format!("\"{d}\""),
+            Scalar::Date(d) if self.format == Format::Json || self.quote_dates => {
+                format!("\"{d}\"")
+            }
             Scalar::Date(d) => d.to_string(),
             Scalar::Num(n) => number(*n),
             Scalar::Bool(b) => b.to_string(),
@@ -354,6 +359,7 @@ fn place(src: &Src<'_>, format: Format, t: &Target<'_>) -> Result<(usize, String
     let style = Style {
         format,
         compact: format == Format::Json && json_compact(src, t.map),
+        quote_dates: false,
     };
     match (get(t.map, t.key), &t.value) {
         (Some(_), NewValue::Scalar(_)) => Err(format!("it already has `{}`", t.key)),
@@ -390,13 +396,16 @@ fn place(src: &Src<'_>, format: Format, t: &Target<'_>) -> Result<(usize, String
             let style = Style {
                 format,
                 compact: format == Format::Json && json_compact(src, last),
+                quote_dates: get(last, "date")
+                    .and_then(|(_, d)| src.offset(d.pos))
+                    .is_some_and(|o| matches!(src.byte(o), Some(b'"' | b'\''))),
             };
             if format == Format::Yaml {
                 yaml_plain(src, last_off)?;
             }
             match format {
                 Format::Toml if src.byte(last_off) != Some(b'{') => {
-                    toml_table_append(src, last_off, fields, t.key)
+                    toml_table_append(src, &style, last_off, fields, t.key)
                 }
                 Format::Yaml if !is_flow(src, list) => {
                     yaml_block_append(src, &style, last_off, fields)
@@ -901,6 +910,7 @@ fn toml_lines(fields: &Fields, style: &Style) -> String {
 /// the last one of this key result (and its sub-tables).
 fn toml_table_append(
     src: &Src<'_>,
+    style: &Style,
     last_off: usize,
     fields: &Fields,
     key: &str,
@@ -914,15 +924,11 @@ fn toml_table_append(
     let end = table_end(src, &headers, i, true);
     let line = src.line_of(h.start);
     let blank = line > 0 && src.line(line - 1).is_some_and(|(t, _)| t.trim().is_empty());
-    let style = Style {
-        format: Format::Toml,
-        compact: false,
-    };
     let text = format!(
         "{}{}\n{}",
         if blank { "\n" } else { "" },
         h.raw,
-        toml_lines(fields, &style)
+        toml_lines(fields, style)
     );
     Ok(at_line_end(src, end, text))
 }
