@@ -586,10 +586,10 @@ impl<'d> Suggest<'d> {
 
     /// The ids of kind `what`, in document order.
     fn known(&self, what: &str) -> Box<dyn Iterator<Item = &'d str> + 'd> {
-        let doc = self.doc;
+        let (doc, levels) = (self.doc, self.levels);
         match what {
             "cycle" => Box::new(doc.cycles.iter().map(|x| x.id.as_str())),
-            "level" => Box::new(self.levels.iter().copied()),
+            "level" => Box::new(levels.iter().copied()),
             "team" => Box::new(doc.teams.iter().map(|x| x.id.as_str())),
             "person" => Box::new(doc.people.iter().map(|x| x.id.as_str())),
             "theme" => Box::new(doc.themes.iter().map(|x| x.id.as_str())),
