@@ -81,22 +81,22 @@ pub use render::{html, report};
 
 pub use analysis::{
     AlignmentsTable, AnyTable, AsColumn, CheckInsTable, ColumnRef, ContributionsTable,
-    DistributionTable, EngagementTable, FindingsTable, KeyResultsTable, ObjectivesTable,
-    PeopleTable, Table, TableBuilder, Tables, TABLE_NAMES,
+    DistributionTable, EngagementTable, FindingsTable, GradesTable, KeyResultsTable,
+    ObjectivesTable, PeopleTable, Table, TableBuilder, Tables, TABLE_NAMES,
 };
-pub use load::document::Format;
+pub use check::{rule, validate, validate_scored, Finding, Rule, RULES};
 pub use error::{LoadError, Problem, SaveError, UpdateError};
 pub use export::{to_csv, to_json};
 pub use generate::{generate, GENERATED_CYCLE, GENERATED_LEVELS};
+pub use load::document::Format;
 pub use load::options::LoadOptions;
-pub use model::*;
-pub use policy::{Policy, PolicySettings, Severity, SeverityLevel};
-pub use score::rollup::Scorecard;
-pub use schema::json_schema;
-pub use score::{AsOf, Scores, Status};
 pub use load::source_map::SourceMap;
+pub use model::*;
+pub use policy::{Policy, PolicySettings, Severity, SeverityLevel, PRESETS};
 pub use render::tree::TreeRow;
-pub use check::{rule, validate, validate_scored, Finding, Rule, RULES};
+pub use schema::json_schema;
+pub use score::rollup::Scorecard;
+pub use score::{AsOf, Scores, Status};
 
 #[cfg(doctest)]
 #[doc = include_str!("../../README.md")]

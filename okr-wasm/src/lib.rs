@@ -27,8 +27,8 @@ pub struct Scores {
     pub progress: Option<f64>,
     /// Expected progress at the as-of date.
     pub expected: Option<f64>,
-    /// `on_track`, `at_risk`, `off_track` or `unknown`.
-    #[tsify(type = "\"on_track\" | \"at_risk\" | \"off_track\" | \"unknown\"")]
+    /// `on_track`, `at_risk`, `off_track`, `unknown` or (a key result dropped) `dropped`.
+    #[tsify(type = "\"on_track\" | \"at_risk\" | \"off_track\" | \"unknown\" | \"dropped\"")]
     pub status: String,
     /// Forecast at the end of the cycle.
     pub forecast: Option<f64>,

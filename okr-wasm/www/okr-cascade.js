@@ -21,11 +21,12 @@ const STATUS_LABEL = {
   at_risk: "at risk",
   off_track: "off track",
   unknown: "unscored",
+  dropped: "dropped",
 };
 
 const STYLE = `
 :host { display: block; font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif;
-  color: #1f2933; --on_track: #2e7d32; --at_risk: #e0a100; --off_track: #c62828; --unknown: #9aa5b1; }
+  color: #1f2933; --on_track: #2e7d32; --at_risk: #e0a100; --off_track: #c62828; --unknown: #9aa5b1; --dropped: #78909c; }
 * { box-sizing: border-box; }
 header { display: flex; flex-wrap: wrap; gap: 12px 20px; align-items: center; padding: 12px 16px;
   background: #f5f7fa; border: 1px solid #e4e7eb; border-radius: 10px; margin-bottom: 12px; }
@@ -37,6 +38,7 @@ header select { margin-left: 6px; font: inherit; padding: 2px 6px; border-radius
 .pill { padding: 1px 10px; border-radius: 999px; color: white; font-size: 12px; font-weight: 600; }
 .pill.on_track { background: var(--on_track); } .pill.at_risk { background: var(--at_risk); }
 .pill.off_track { background: var(--off_track); } .pill.unknown { background: var(--unknown); }
+.pill.dropped { background: var(--dropped); }
 .error { border: 1px solid #f29b9b; background: #fff5f5; color: #8a1c1c; padding: 10px 14px; border-radius: 8px; margin-bottom: 12px; }
 .error ul { margin: 6px 0 0; padding-left: 20px; font-family: ui-monospace, monospace; font-size: 12px; }
 ul.tree, ul.children { list-style: none; margin: 0; padding: 0; }
@@ -60,8 +62,10 @@ li.objective { margin: 4px 0; }
 .status { font-weight: 600; }
 .status.on_track { color: var(--on_track); } .status.at_risk { color: #a87400; }
 .status.off_track { color: var(--off_track); } .status.unknown { color: var(--unknown); }
+.status.dropped { color: var(--dropped); text-decoration: line-through; }
 .fill.on_track { background: var(--on_track); } .fill.at_risk { background: var(--at_risk); }
 .fill.off_track { background: var(--off_track); } .fill.unknown { background: var(--unknown); }
+.fill.dropped { background: var(--dropped); }
 ul.krs { list-style: none; margin: 4px 0 6px 30px; padding: 0; }
 li.kr { display: grid; grid-template-columns: 1fr 150px 54px 80px; gap: 8px; align-items: center; padding: 2px 8px; font-size: 13px; }
 li.kr .checkin-btn { font: inherit; font-size: 12px; padding: 1px 8px; border-radius: 6px; border: 1px solid #cbd2d9; background: white; cursor: pointer; }

@@ -6,10 +6,10 @@
 //! finding. It runs in O(objectives + key results + links + check-ins) plus a sort of the
 //! findings.
 
-use crate::score::graph::{Graph, NONE};
 use crate::hash::{HashMap, HashSet};
 use crate::model::*;
 use crate::policy::{Policy, Severity};
+use crate::score::graph::{Graph, NONE};
 use crate::score::rollup::{Scorecard, Scored, View};
 use crate::score::{active_override, AsOf};
 use chrono::NaiveDate;
@@ -57,7 +57,7 @@ rules! {
     STALE_CHECK_IN = "stale_check_in", Warning, "inside the cycle, a key result's last check-in (or the cycle start) is more than `stale_days` days before the as-of date";
     SIDE_PROJECT = "side_project", Warning, "a team- or individual-level objective tied to no initiative, neither itself nor through its key results";
     OVER_CAPACITY = "over_capacity", Warning, "a person's effort in a cycle (each objective's effort split evenly among its owners) exceeds their capacity";
-    PERSON_WITHOUT_OBJECTIVES = "person_without_objectives", Info, "a person owns no objective in a cycle that has objectives of their team";
+    PERSON_WITHOUT_OBJECTIVES = "person_without_objectives", Info, "a person owns no objective (nor a key result of one) in a cycle that has objectives of their team";
     STALE_OVERRIDE = "stale_override", Info, "a score override is older than the latest check-in below it";
     SANDBAGGING = "sandbagging", Info, "at or after cycle end, an aspirational objective scores 1.0 or more";
     WEIGHTS_ALL_ZERO = "weights_all_zero", Warning, "an objective's inputs all have weight zero";
@@ -555,6 +555,7 @@ fn references(doc: &Document, graph: &Graph, levels: &[&str], out: &mut Out<'_>)
 }
 
 fn invalid_values(doc: &Document, out: &mut Out<'_>) {
+    let out_policy_cap = out.policy.score_cap;
     let mut bad = |subject: &str, path: String, message: String| {
         out.push(
             code::INVALID_VALUE,
@@ -681,6 +682,21 @@ fn invalid_values(doc: &Document, out: &mut Out<'_>) {
                         format!("confidence `{x}` must be from 0 to 1"),
                     );
                 }
+                let cap = out_policy_cap;
+                if let Some(x) = ci.projection.filter(|&x| !(0.0..=cap).contains(&x)) {
+                    bad(
+                        kid,
+                        format!("{kb}.check_ins[{c}].projection"),
+                        format!("projection `{x}` must be from 0 to {cap}"),
+                    );
+                }
+                if matches!(kr.kind, KrKind::Graded) && v.is_finite() && !(0.0..=cap).contains(&v) {
+                    bad(
+                        kid,
+                        format!("{kb}.check_ins[{c}].value"),
+                        format!("grade `{v}` must be from 0 to {cap}"),
+                    );
+                }
             }
         }
     }
@@ -754,7 +770,7 @@ fn stale_check_ins(
     out: &mut Out<'_>,
 ) {
     for (k, kr) in o.key_results.iter().enumerate() {
-        if matches!(kr.kind, KrKind::Baseline { .. }) {
+        if matches!(kr.kind, KrKind::Baseline { .. }) || crate::score::is_dropped(kr, d) {
             continue;
         }
         let last = kr
@@ -859,6 +875,15 @@ fn people_rules(doc: &Document, graph: &Graph, policy: &Policy, out: &mut Out<'_
             }
         }
     }
+    // Owning a key result of an objective counts as owning an objective (SPEC §3a).
+    let mut kr_owned: HashSet<(&str, &str)> = HashSet::default();
+    for o in &doc.objectives {
+        for kr in &o.key_results {
+            for p in &kr.owners {
+                kr_owned.insert((p.as_str(), o.cycle.as_str()));
+            }
+        }
+    }
     // People with a team who own nothing in a cycle that has objectives of their team.
     // Team → its cycles in order of first appearance (hashed: linear in the objectives).
     let mut seen_team_cycles: HashSet<(&str, &str)> = HashSet::default();
@@ -879,7 +904,8 @@ fn people_rules(doc: &Document, graph: &Graph, policy: &Policy, out: &mut Out<'_
             .get(team.as_str())
             .map_or(&[][..], Vec::as_slice);
         for cycle in cycles {
-            if !owned.contains_key(&(p.id.as_str(), *cycle)) {
+            let key = (p.id.as_str(), *cycle);
+            if !owned.contains_key(&key) && !kr_owned.contains(&key) {
                 out.push(
                     code::PERSON_WITHOUT_OBJECTIVES,
                     vec![p.id.0.clone()],

@@ -5,8 +5,8 @@
 //! path of each value, so that a problem names both its path and its line:column.
 
 use crate::error::{LoadError, Problem};
-use crate::model::Extra;
 use crate::load::syntax::{Key, Node, Pos, SyntaxError, Value};
+use crate::model::Extra;
 use chrono::NaiveDate;
 use std::fmt::{self, Write as _};
 

@@ -3,13 +3,13 @@
 //! Loading never stops at the first problem: the text is parsed into a spanned tree and
 //! converted with every problem collected, each with its path and line:column.
 
+use crate::error::{LoadError, SaveError};
 use crate::load::convert::{
     boolean, choice, count, date, ident, list, number, string, syntax_error, Cx, Path, Record,
 };
-use crate::error::{LoadError, SaveError};
 use crate::load::options::{self as limits, LoadOptions};
-use crate::model::*;
 use crate::load::syntax::{self, Node, ParseLimits, Value as V};
+use crate::model::*;
 use std::collections::BTreeMap;
 use std::io::Write as _;
 use std::path::Path as FsPath;
@@ -291,7 +291,8 @@ impl Document {
             && size.is_some_and(|size| size >= STREAM_JSON_BYTES)
         {
             if let Ok(file) = std::fs::File::open(path) {
-                if let Some(doc) = crate::load::fast::from_json_reader(file, options.max_string_bytes)
+                if let Some(doc) =
+                    crate::load::fast::from_json_reader(file, options.max_string_bytes)
                 {
                     limits::check_entities(&doc, options).map_err(|e| e.with_source(&name))?;
                     return Ok(doc);
@@ -550,6 +551,7 @@ const ROLLUP_MODES: &[(&str, RollupMode)] = &[
     ("children", RollupMode::Children),
     ("blend", RollupMode::Blend),
     ("manual", RollupMode::Manual),
+    ("flat", RollupMode::Flat),
 ];
 
 fn read_objective(cx: &mut Cx, node: &Node, path: &Path<'_>) -> Option<Objective> {
@@ -670,6 +672,7 @@ const KR_COMMON_KEYS: &[&str] = &[
     "initiatives",
     "due",
     "plan",
+    "dropped",
     "check_ins",
     "extra",
 ];
@@ -680,6 +683,7 @@ const KR_KINDS: &[(&str, KindTag)] = &[
     ("binary", KindTag::Binary),
     ("milestones", KindTag::Milestones),
     ("baseline", KindTag::Baseline),
+    ("graded", KindTag::Graded),
 ];
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -689,6 +693,7 @@ enum KindTag {
     Binary,
     Milestones,
     Baseline,
+    Graded,
 }
 
 impl KindTag {
@@ -699,6 +704,7 @@ impl KindTag {
             KindTag::Binary => "binary key result",
             KindTag::Milestones => "milestones key result",
             KindTag::Baseline => "baseline key result",
+            KindTag::Graded => "graded key result",
         }
     }
 
@@ -709,6 +715,7 @@ impl KindTag {
             KindTag::Binary => &[],
             KindTag::Milestones => &["milestones"],
             KindTag::Baseline => &["unit"],
+            KindTag::Graded => &[],
         }
     }
 }
@@ -731,7 +738,7 @@ fn read_key_result(cx: &mut Cx, node: &Node, path: &Path<'_>) -> Option<KeyResul
                 cx.report(
                     &path.key("kind"),
                     Some(node.pos),
-                    "missing required field `kind` (one of `metric`, `threshold`, `binary`, `milestones`, `baseline`)".into(),
+                    "missing required field `kind` (one of `metric`, `threshold`, `binary`, `milestones`, `baseline`, `graded`)".into(),
                 );
                 None
             }
@@ -749,6 +756,7 @@ fn read_key_result(cx: &mut Cx, node: &Node, path: &Path<'_>) -> Option<KeyResul
     let initiatives = r.list(cx, path, "initiatives", ident);
     let due = r.opt(cx, path, "due", date);
     let plan = r.opt(cx, path, "plan", read_plan).unwrap_or_default();
+    let dropped = r.opt(cx, path, "dropped", date);
     let binary = kind_tag == Some(KindTag::Binary);
     let check_ins = r.list(cx, path, "check_ins", |cx, n, p| {
         read_check_in(cx, n, p, binary)
@@ -793,6 +801,7 @@ fn read_key_result(cx: &mut Cx, node: &Node, path: &Path<'_>) -> Option<KeyResul
                 .unwrap_or_default(),
         },
         KindTag::Baseline => KrKind::Baseline { unit },
+        KindTag::Graded => KrKind::Graded,
     };
     let extra = r.extra(cx, path);
     Some(KeyResult {
@@ -804,6 +813,7 @@ fn read_key_result(cx: &mut Cx, node: &Node, path: &Path<'_>) -> Option<KeyResul
         initiatives,
         due,
         plan,
+        dropped,
         check_ins,
         extra,
     })
@@ -859,7 +869,7 @@ fn read_check_in(cx: &mut Cx, node: &Node, path: &Path<'_>, binary: bool) -> Opt
         node,
         path,
         "check-in",
-        &["date", "value", "confidence", "note", "extra"],
+        &["date", "value", "confidence", "note", "projection", "extra"],
     )?;
     let date = r.req(cx, path, "date", date);
     let value = r.req(cx, path, "value", |cx, n, p| match n.value {
@@ -882,12 +892,14 @@ fn read_check_in(cx: &mut Cx, node: &Node, path: &Path<'_>, binary: bool) -> Opt
     });
     let confidence = r.opt(cx, path, "confidence", number);
     let note = r.opt(cx, path, "note", string);
+    let projection = r.opt(cx, path, "projection", number);
     let extra = r.extra(cx, path);
     Some(CheckIn {
         date: date?,
         value: value?,
         confidence,
         note,
+        projection,
         extra,
     })
 }

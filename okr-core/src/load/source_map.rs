@@ -1,7 +1,7 @@
 //! Positions of document paths, for reporting findings at their line and column.
 
-use crate::load::document::{format_of, parse_tree, read_text, Format};
 use crate::error::LoadError;
+use crate::load::document::{format_of, parse_tree, read_text, Format};
 use crate::load::syntax::{Node, Value};
 use std::path::Path;
 

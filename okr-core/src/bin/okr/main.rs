@@ -12,6 +12,8 @@ use serde::Serialize;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+mod preset;
+
 #[derive(Parser)]
 #[command(
     name = "okr",
@@ -46,6 +48,11 @@ enum Command {
         /// A policy file (.yaml, .yml, .json or .toml) with thresholds and severities.
         #[arg(long)]
         policy: Option<PathBuf>,
+        /// A shipped policy preset: `sheet` for a spreadsheet of graded key results (no
+        /// owners on objectives, no initiatives, no capacity). A `--policy` file given too
+        /// overrides the preset, setting by setting.
+        #[arg(long, value_parser = clap::builder::PossibleValuesParser::new(preset::names()))]
+        preset: Option<String>,
         /// Output format.
         #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
         format: CheckFormat,
@@ -74,6 +81,11 @@ enum Command {
         /// A policy file for the scores and the findings table.
         #[arg(long)]
         policy: Option<PathBuf>,
+        /// A shipped policy preset: `sheet` for a spreadsheet of graded key results (no
+        /// owners on objectives, no initiatives, no capacity). A `--policy` file given too
+        /// overrides the preset, setting by setting.
+        #[arg(long, value_parser = clap::builder::PossibleValuesParser::new(preset::names()))]
+        preset: Option<String>,
         /// Output format.
         #[arg(long, value_enum, default_value_t = ExportFormat::Csv)]
         format: ExportFormat,
@@ -92,6 +104,11 @@ enum Command {
         /// A policy file for the scores and the findings.
         #[arg(long)]
         policy: Option<PathBuf>,
+        /// A shipped policy preset: `sheet` for a spreadsheet of graded key results (no
+        /// owners on objectives, no initiatives, no capacity). A `--policy` file given too
+        /// overrides the preset, setting by setting.
+        #[arg(long, value_parser = clap::builder::PossibleValuesParser::new(preset::names()))]
+        preset: Option<String>,
         /// The report's title (default: the file's name).
         #[arg(long)]
         title: Option<String>,
@@ -200,13 +217,6 @@ fn report_load_error(file: &Path, err: &LoadError) -> ExitCode {
         if n == 1 { "" } else { "s" }
     );
     ExitCode::from(2)
-}
-
-fn load_policy(path: Option<PathBuf>) -> Result<Policy, ExitCode> {
-    match path {
-        Some(p) => Policy::from_path(&p).map_err(|e| report_load_error(&p, &e)),
-        None => Ok(Policy::default()),
-    }
 }
 
 fn load(file: &Path) -> Result<Document, ExitCode> {
@@ -450,9 +460,10 @@ fn run(command: Command) -> Result<(), ExitCode> {
             file,
             as_of: date,
             policy,
+            preset,
             format,
         } => {
-            let policy = load_policy(policy)?;
+            let policy = preset::policy(preset.as_deref(), policy)?;
             let doc = load(&file)?;
             let map = SourceMap::from_path(&file).ok();
             let as_of = as_of(date);
@@ -498,10 +509,11 @@ fn run(command: Command) -> Result<(), ExitCode> {
             table,
             as_of: date,
             policy,
+            preset,
             format,
             output,
         } => {
-            let policy = load_policy(policy)?;
+            let policy = preset::policy(preset.as_deref(), policy)?;
             let card = Scorecard::new(load(&file)?, as_of(date), policy);
             let tables = card.tables();
             let Some(t) = tables.get(&table) else {
@@ -520,10 +532,11 @@ fn run(command: Command) -> Result<(), ExitCode> {
             file,
             as_of: date,
             policy,
+            preset,
             title,
             output,
         } => {
-            let policy = load_policy(policy)?;
+            let policy = preset::policy(preset.as_deref(), policy)?;
             let card = Scorecard::new(load(&file)?, as_of(date), policy);
             let findings = okr_core::validate_scored(&card);
             let title = title.unwrap_or_else(|| {

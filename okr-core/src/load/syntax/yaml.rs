@@ -267,7 +267,10 @@ pub fn parse_yaml(text: &str, limits: &ParseLimits) -> Result<Node, Vec<SyntaxEr
                     return Err(error(p, "alias to an unknown anchor"));
                 };
                 if *n > alias_budget {
-                    return Err(error(p, crate::load::options::alias_bomb(limits.max_alias_nodes)));
+                    return Err(error(
+                        p,
+                        crate::load::options::alias_bomb(limits.max_alias_nodes),
+                    ));
                 }
                 alias_budget -= n;
                 if let Some(Frame::Map { key: None, .. }) = stack.last() {
