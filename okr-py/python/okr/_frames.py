@@ -86,7 +86,7 @@ class Tables:
     """The analysis tables of a scored document.
 
     Each attribute (``objectives``, ``key_results``, ``check_ins``, ``alignments``,
-    ``findings``, ``people``, ``contributions``, ``engagement``, ``distribution``) is a
+    ``findings``, ``people``, ``contributions``, ``engagement``, ``distribution``, ``grades``) is a
     pandas DataFrame, built on first access and kept: ``tables()`` itself computes nothing,
     reading ``objectives`` builds that table alone, and the document is validated only for
     ``findings``. The tables are those of the scorecard when ``tables()`` was called:
