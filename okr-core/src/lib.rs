@@ -86,8 +86,8 @@ pub use render::{html, report};
 
 pub use analysis::{
     AlignmentsTable, AnyTable, AsColumn, CheckInsTable, ColumnRef, ContributionsTable,
-    DistributionTable, EngagementTable, FindingsTable, KeyResultsTable, ObjectivesTable,
-    PeopleTable, Table, TableBuilder, Tables, TABLE_NAMES,
+    DistributionTable, EngagementTable, FindingsTable, GradesTable, KeyResultsTable,
+    ObjectivesTable, PeopleTable, Table, TableBuilder, Tables, TABLE_NAMES,
 };
 pub use check::{rule, validate, validate_scored, Finding, Rule, RULES};
 pub use diff::{
@@ -107,7 +107,7 @@ pub use load::options::LoadOptions;
 pub use load::source_map::SourceMap;
 pub use load::syntax::has_comments;
 pub use model::*;
-pub use policy::{Policy, PolicySettings, Severity, SeverityLevel};
+pub use policy::{Policy, PolicySettings, Severity, SeverityLevel, PRESETS};
 pub use render::github::{load_error_to_github, to_github};
 pub use render::html::status_colour;
 pub use render::sarif::{

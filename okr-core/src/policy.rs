@@ -254,8 +254,46 @@ impl Policy {
     /// Loads a policy from text, reporting every problem found.
     #[allow(clippy::should_implement_trait)]
     pub fn from_str(text: &str, format: Format) -> Result<Policy, LoadError> {
+        Policy::default().with_str(text, format)
+    }
+
+    /// This policy with the settings of a policy text over it: each field the text sets
+    /// replaces this policy's, each rule code it lists replaces that code's severity, and
+    /// the rest stays (how a `--policy` file combines with a `--preset`).
+    ///
+    /// ```
+    /// use okr_core::{Format, Policy};
+    /// let sheet = Policy::preset("sheet").unwrap();
+    /// let both = sheet.with_str("stale_days: 10\nseverities: {no_owner: info}\n", Format::Yaml)?;
+    /// assert_eq!(both.stale_days, 10);
+    /// assert_eq!(both.severity_of("no_owner", okr_core::Severity::Warning), Some(okr_core::Severity::Info));
+    /// assert_eq!(both.severity_of("side_project", okr_core::Severity::Warning), None);
+    /// # Ok::<(), okr_core::LoadError>(())
+    /// ```
+    pub fn with_str(self, text: &str, format: Format) -> Result<Policy, LoadError> {
         let tree = parse_tree(text, format)?;
-        read_policy(&tree)
+        read_policy(&tree, self)
+    }
+
+    /// [`Policy::with_str`] with a policy file (the format comes from the extension).
+    pub fn with_path(self, path: impl AsRef<FsPath>) -> Result<Policy, LoadError> {
+        let path = path.as_ref();
+        let format = format_of(path)?;
+        let text = read_text(path)?;
+        self.with_str(&text, format)
+            .map_err(|e| e.with_source(path.display().to_string()))
+    }
+
+    /// The shipped preset called `name` (one of [`PRESETS`]), or `None`.
+    ///
+    /// ```
+    /// let sheet = okr_core::Policy::preset("sheet").unwrap();
+    /// assert_eq!(sheet.severity_of("no_owner", okr_core::Severity::Warning), None);
+    /// assert!(okr_core::Policy::preset("shet").is_none());
+    /// ```
+    pub fn preset(name: &str) -> Option<Policy> {
+        let (_, text) = PRESETS.iter().find(|(n, _)| *n == name)?;
+        Policy::from_str(text, Format::Yaml).ok()
     }
 
     /// Loads a policy from a file; the format comes from the extension.
@@ -320,10 +358,14 @@ impl Policy {
     }
 }
 
-fn read_policy(tree: &Node) -> Result<Policy, LoadError> {
+/// The shipped policy presets: (name, YAML text). `sheet`: OKRs kept as a spreadsheet of
+/// graded key results (no owners on objectives, no initiatives, no capacity).
+pub const PRESETS: &[(&str, &str)] = &[("sheet", include_str!("../presets/sheet.yaml"))];
+
+fn read_policy(tree: &Node, base: Policy) -> Result<Policy, LoadError> {
     let mut cx = Cx::default();
     let root = Path::Root;
-    let mut policy = Policy::default();
+    let mut policy = base;
     if matches!(tree.value, V::Null) {
         return Ok(policy);
     }
@@ -366,7 +408,7 @@ fn read_policy(tree: &Node) -> Result<Policy, LoadError> {
         }
         Some(map)
     }) {
-        policy.severities = sev;
+        policy.severities.extend(sev);
     }
     let ratio = |cx: &mut Cx, node: &Node, path: &Path<'_>| {
         let x = number(cx, node, path)?;

@@ -225,7 +225,7 @@ struct Scores {
     score: Option<f64>,
     /// Expected progress at the as-of date.
     expected: Option<f64>,
-    /// "on_track", "at_risk", "off_track" or "unknown".
+    /// "on_track", "at_risk", "off_track", "unknown" or (a dropped key result) "dropped".
     status: String,
     /// Forecast at the end of the cycle.
     forecast: Option<f64>,

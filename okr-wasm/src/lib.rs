@@ -27,8 +27,8 @@ pub struct Scores {
     pub progress: Option<f64>,
     /// Expected progress at the as-of date.
     pub expected: Option<f64>,
-    /// `on_track`, `at_risk`, `off_track` or `unknown`.
-    #[tsify(type = "\"on_track\" | \"at_risk\" | \"off_track\" | \"unknown\"")]
+    /// `on_track`, `at_risk`, `off_track`, `unknown` or (a key result dropped) `dropped`.
+    #[tsify(type = "\"on_track\" | \"at_risk\" | \"off_track\" | \"unknown\" | \"dropped\"")]
     pub status: String,
     /// Forecast at the end of the cycle.
     pub forecast: Option<f64>,
@@ -693,7 +693,7 @@ impl Scorecard {
 /// the `<okr-cascade>` widget and any other page draw the same palette.
 #[wasm_bindgen(
     js_name = statusColours,
-    unchecked_return_type = "Record<\"on_track\" | \"at_risk\" | \"off_track\" | \"unknown\", string>"
+    unchecked_return_type = "Record<\"on_track\" | \"at_risk\" | \"off_track\" | \"unknown\" | \"dropped\", string>"
 )]
 pub fn status_colours() -> Result<JsValue, JsValue> {
     let colours: BTreeMap<&str, &str> = [
@@ -701,6 +701,7 @@ pub fn status_colours() -> Result<JsValue, JsValue> {
         Status::AtRisk,
         Status::OffTrack,
         Status::Unknown,
+        Status::Dropped,
     ]
     .into_iter()
     .map(|s| (s.as_str(), okr_core::status_colour(s)))

@@ -58,7 +58,7 @@ rules! {
     STALE_CHECK_IN = "stale_check_in", Warning, "inside the cycle, a key result's last update — check-in or milestone done — (or the cycle start) is more than `stale_days` days before the as-of date";
     SIDE_PROJECT = "side_project", Warning, "a team- or individual-level objective tied to no initiative, neither itself nor through its key results";
     OVER_CAPACITY = "over_capacity", Warning, "a person's effort in an outermost cycle, counting the cycles within it (each objective's effort split evenly among its owners), exceeds their capacity";
-    PERSON_WITHOUT_OBJECTIVES = "person_without_objectives", Info, "a person owns no objective in an outermost cycle (or a cycle within it) that has objectives of their team";
+    PERSON_WITHOUT_OBJECTIVES = "person_without_objectives", Info, "a person owns no objective (nor a key result of one) in an outermost cycle (or a cycle within it) that has objectives of their team";
     STALE_OVERRIDE = "stale_override", Info, "a score override is older than the latest check-in below it";
     SANDBAGGING = "sandbagging", Info, "at or after cycle end, an aspirational objective scores 1.0 or more";
     WEIGHTS_ALL_ZERO = "weights_all_zero", Warning, "an objective's inputs all have weight zero";
@@ -633,6 +633,7 @@ impl<'d> Suggest<'d> {
 }
 
 fn invalid_values(doc: &Document, out: &mut Out<'_>) {
+    let out_policy_cap = out.policy.score_cap;
     let mut bad = |subject: &str, path: String, message: String| {
         out.push(
             code::INVALID_VALUE,
@@ -762,6 +763,21 @@ fn invalid_values(doc: &Document, out: &mut Out<'_>) {
                         format!("confidence `{}` must be from 0 to 1", Num(x)),
                     );
                 }
+                let cap = out_policy_cap;
+                if let Some(x) = ci.projection.filter(|&x| !(0.0..=cap).contains(&x)) {
+                    bad(
+                        kid,
+                        format!("{kb}.check_ins[{c}].projection"),
+                        format!("projection `{x}` must be from 0 to {cap}"),
+                    );
+                }
+                if matches!(kr.kind, KrKind::Graded) && v.is_finite() && !(0.0..=cap).contains(&v) {
+                    bad(
+                        kid,
+                        format!("{kb}.check_ins[{c}].value"),
+                        format!("grade `{v}` must be from 0 to {cap}"),
+                    );
+                }
             }
         }
     }
@@ -852,7 +868,7 @@ fn stale_check_ins(
     out: &mut Out<'_>,
 ) {
     for (k, kr) in o.key_results.iter().enumerate() {
-        if matches!(kr.kind, KrKind::Baseline { .. }) {
+        if matches!(kr.kind, KrKind::Baseline { .. }) || crate::score::is_dropped(kr, d) {
             continue;
         }
         // A milestone marked done is an update of its key result, like a check-in.
@@ -1047,6 +1063,16 @@ fn people_rules(doc: &Document, graph: &Graph, policy: &Policy, out: &mut Out<'_
             }
         }
     }
+    // Owning a key result of an objective counts as owning an objective; keyed by the
+    // outermost cycle of the objective's cycle, as `owned_outer` is.
+    let mut kr_owned: HashSet<(&str, &str)> = HashSet::default();
+    for o in &doc.objectives {
+        for kr in &o.key_results {
+            for p in &kr.owners {
+                kr_owned.insert((p.as_str(), outer(o.cycle.as_str())));
+            }
+        }
+    }
     // People with a team who own nothing in an outermost cycle that has objectives of
     // their team (in it or in a cycle within it).
     // Team → its outermost cycles in order of first appearance (hashed: linear in the
@@ -1067,7 +1093,9 @@ fn people_rules(doc: &Document, graph: &Graph, policy: &Policy, out: &mut Out<'_
             .get(team.as_str())
             .map_or(&[][..], Vec::as_slice);
         for cycle in cycles {
-            if !owned_outer.contains_key(&(p.id.as_str(), *cycle)) {
+            if !owned_outer.contains_key(&(p.id.as_str(), *cycle))
+                && !kr_owned.contains(&(p.id.as_str(), *cycle))
+            {
                 out.push(
                     code::PERSON_WITHOUT_OBJECTIVES,
                     vec![p.id.0.clone()],

@@ -575,6 +575,7 @@ pub(crate) const ROLLUP_MODES: &[(&str, RollupMode)] = &[
     ("children", RollupMode::Children),
     ("blend", RollupMode::Blend),
     ("manual", RollupMode::Manual),
+    ("flat", RollupMode::Flat),
 ];
 
 fn read_objective(cx: &mut Cx, node: &Node, path: &Path<'_>) -> Option<Objective> {
@@ -695,6 +696,7 @@ const KR_COMMON_KEYS: &[&str] = &[
     "initiatives",
     "due",
     "plan",
+    "dropped",
     "check_ins",
     "extra",
 ];
@@ -705,6 +707,7 @@ const KR_KINDS: &[(&str, KindTag)] = &[
     ("binary", KindTag::Binary),
     ("milestones", KindTag::Milestones),
     ("baseline", KindTag::Baseline),
+    ("graded", KindTag::Graded),
 ];
 
 /// The kind other tools call by another name (`boolean` for `binary`).
@@ -726,6 +729,7 @@ enum KindTag {
     Binary,
     Milestones,
     Baseline,
+    Graded,
 }
 
 impl KindTag {
@@ -736,6 +740,7 @@ impl KindTag {
             KindTag::Binary => "binary key result",
             KindTag::Milestones => "milestones key result",
             KindTag::Baseline => "baseline key result",
+            KindTag::Graded => "graded key result",
         }
     }
 
@@ -746,6 +751,7 @@ impl KindTag {
             KindTag::Binary => &[],
             KindTag::Milestones => &["milestones"],
             KindTag::Baseline => &["unit"],
+            KindTag::Graded => &[],
         }
     }
 }
@@ -781,7 +787,7 @@ fn read_key_result(cx: &mut Cx, node: &Node, path: &Path<'_>) -> Option<KeyResul
                 cx.report(
                     &path.key("kind"),
                     Some(node.pos),
-                    "missing required field `kind` (one of `metric`, `threshold`, `binary`, `milestones`, `baseline`)".into(),
+                    "missing required field `kind` (one of `metric`, `threshold`, `binary`, `milestones`, `baseline`, `graded`)".into(),
                 );
                 None
             }
@@ -801,6 +807,7 @@ fn read_key_result(cx: &mut Cx, node: &Node, path: &Path<'_>) -> Option<KeyResul
     let plan = r.opt(cx, path, "plan", read_plan).unwrap_or_default();
     // An unknown kind is one mistake, reported above: its check-ins may hold anything a
     // kind allows, so that it gives no second error.
+    let dropped = r.opt(cx, path, "dropped", date);
     let binary = kind_tag.is_none_or(|k| k == KindTag::Binary);
     let check_ins = r.list(cx, path, "check_ins", |cx, n, p| {
         read_check_in(cx, n, p, binary)
@@ -845,6 +852,7 @@ fn read_key_result(cx: &mut Cx, node: &Node, path: &Path<'_>) -> Option<KeyResul
                 .unwrap_or_default(),
         },
         KindTag::Baseline => KrKind::Baseline { unit },
+        KindTag::Graded => KrKind::Graded,
     };
     let extra = r.extra(cx, path);
     Some(KeyResult {
@@ -856,6 +864,7 @@ fn read_key_result(cx: &mut Cx, node: &Node, path: &Path<'_>) -> Option<KeyResul
         initiatives,
         due,
         plan,
+        dropped,
         check_ins,
         extra,
     })
@@ -908,7 +917,7 @@ fn read_check_in(cx: &mut Cx, node: &Node, path: &Path<'_>, binary: bool) -> Opt
         node,
         path,
         "check-in",
-        &["date", "value", "confidence", "note", "extra"],
+        &["date", "value", "confidence", "note", "projection", "extra"],
     )?;
     let date = r.req(cx, path, "date", date);
     let value = r.req(cx, path, "value", |cx, n, p| match n.value {
@@ -931,12 +940,14 @@ fn read_check_in(cx: &mut Cx, node: &Node, path: &Path<'_>, binary: bool) -> Opt
     });
     let confidence = r.opt(cx, path, "confidence", number);
     let note = r.opt(cx, path, "note", string);
+    let projection = r.opt(cx, path, "projection", number);
     let extra = r.extra(cx, path);
     Some(CheckIn {
         date: date?,
         value: value?,
         confidence,
         note,
+        projection,
         extra,
     })
 }

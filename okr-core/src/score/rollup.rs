@@ -12,6 +12,7 @@ use crate::model::{
     CheckIn, Cycle, Document, KeyResult, Objective, ObjectiveId, Override, RollupMode,
 };
 use crate::policy::Policy;
+use crate::score::exact::ExactSum;
 use crate::score::graph::{sane_weight, Graph, NONE};
 use crate::score::{active_override, evaluate_kr, status, AsOf, Row, Scores};
 
@@ -110,6 +111,8 @@ impl Counted {
 /// - `auto`, and `manual` (whose progress, expected and forecast are those `auto` would
 ///   give): the key results when any is scored, else the children;
 /// - `key_results`: the key results; `children`: the children;
+/// - `flat`: neither side's mean, but the mean of every key result at and below the
+///   objective, each once (kept by [`Flat`]);
 /// - `blend`: `blend` × key results + (1 − `blend`) × children when both means are
 ///   defined (weights above zero), else the side that is; neither: both with their
 ///   factors, and the objective is unscored.
@@ -119,6 +122,8 @@ pub(crate) fn counted_inputs(mode: RollupMode, blend: f64, sides: &Sides) -> Cou
         RollupMode::Auto | RollupMode::Manual => Counted::CHILDREN,
         RollupMode::KeyResults => Counted::OWN,
         RollupMode::Children => Counted::CHILDREN,
+        // Neither mean: every key result below, each once ([`Flat`]).
+        RollupMode::Flat => Counted::default(),
         RollupMode::Blend => match (sides.own_weight > 0.0, sides.children_weight > 0.0) {
             (true, false) => Counted::OWN,
             (false, true) => Counted::CHILDREN,
@@ -156,6 +161,148 @@ struct Compiled {
     kr_weight: Vec<f64>,
     /// Per objective, together (one cache line read per objective in an update).
     objective: Vec<ObjectiveInputs>,
+    /// The sums of the `flat` objectives (SPEC §3a).
+    flat: Flat,
+}
+
+/// The weighted sums, over its key-result set, of each `flat` objective: every key result
+/// of the objective and of the objectives below it through contributing links, each once.
+///
+/// A full computation walks down from each flat objective, in O(Σ size of the sets
+/// below the flat objectives). A check-in adjusts the sums of the key result's flat
+/// ancestors by its change, each ancestor once: O(1) a flat ancestor. The sums are exact
+/// ([`ExactSum`]), so the adjusted ones read bit for bit as recomputed ones.
+#[derive(Clone, Debug, Default)]
+struct Flat {
+    /// Per objective: its index into `sums`, or [`NONE`] when it is not flat.
+    slot: Vec<u32>,
+    /// The sums of each flat objective.
+    sums: Vec<FlatSums>,
+}
+
+/// The exact weighted sums of the scored key results of one flat objective.
+#[derive(Clone, Debug, Default)]
+struct FlatSums {
+    /// How many scored key results are in.
+    n: usize,
+    w: ExactSum,
+    score: ExactSum,
+    progress: ExactSum,
+    expected: ExactSum,
+    forecast: ExactSum,
+}
+
+impl FlatSums {
+    fn add(&mut self, w: f64, r: &Row) {
+        self.n += 1;
+        self.w.add(w);
+        self.score.add(w * r.score);
+        self.progress.add(w * r.progress);
+        self.expected.add(w * r.expected);
+        self.forecast.add(w * r.forecast);
+    }
+
+    fn remove(&mut self, w: f64, r: &Row) {
+        self.n = self.n.saturating_sub(1);
+        self.w.remove(w);
+        self.score.remove(w * r.score);
+        self.progress.remove(w * r.progress);
+        self.expected.remove(w * r.expected);
+        self.forecast.remove(w * r.forecast);
+    }
+
+    /// The weighted means, or undefined when the weights sum to 0.
+    fn row(&self) -> Row {
+        let w = self.w.value();
+        if w.is_nan() || w <= 0.0 {
+            return Row::UNDEFINED;
+        }
+        Row {
+            score: self.score.value() / w,
+            progress: self.progress.value() / w,
+            expected: self.expected.value() / w,
+            forecast: self.forecast.value() / w,
+            status: crate::Status::Unknown,
+        }
+    }
+}
+
+impl Flat {
+    /// The sums of objective `i`, if it is flat.
+    fn of(&self, i: u32) -> Option<&FlatSums> {
+        let s = *self.slot.get(i as usize)?;
+        self.sums.get(s as usize)
+    }
+
+    /// Computes the sums of every flat objective from the key-result rows.
+    fn build(
+        &mut self,
+        graph: &Graph,
+        objective: &[ObjectiveInputs],
+        kr_weight: &[f64],
+        krs: &[Row],
+    ) {
+        self.slot.clear();
+        self.sums.clear();
+        let mut seen: Vec<u32> = Vec::new();
+        let mut stack: Vec<u32> = Vec::new();
+        let mut epoch = 0u32;
+        for (i, inputs) in objective.iter().enumerate() {
+            let i = i as u32;
+            if inputs.mode != RollupMode::Flat || graph.on_cycle(i) {
+                self.slot.push(NONE);
+                continue;
+            }
+            if seen.is_empty() {
+                seen = vec![0; objective.len()];
+            }
+            epoch += 1;
+            let mut sums = FlatSums::default();
+            stack.clear();
+            stack.push(i);
+            if let Some(m) = seen.get_mut(i as usize) {
+                *m = epoch;
+            }
+            while let Some(v) = stack.pop() {
+                let range = graph.krs_of(v);
+                let weights = kr_weight.get(range.clone()).unwrap_or(&[]);
+                for (&w, row) in weights.iter().zip(krs.get(range).unwrap_or(&[])) {
+                    if row.is_scored() {
+                        sums.add(w, row);
+                    }
+                }
+                for e in graph.children.of(v) {
+                    if !e.contributes || graph.on_cycle(e.node) {
+                        continue;
+                    }
+                    if let Some(m) = seen.get_mut(e.node as usize) {
+                        if *m != epoch {
+                            *m = epoch;
+                            stack.push(e.node);
+                        }
+                    }
+                }
+            }
+            self.slot.push(self.sums.len() as u32);
+            self.sums.push(sums);
+        }
+    }
+
+    /// Replaces key-result row `old` by `new` (weight `w`) in the sums of objective `i`,
+    /// if it is flat.
+    fn update(&mut self, i: u32, w: f64, old: &Row, new: &Row) {
+        let Some(&s) = self.slot.get(i as usize) else {
+            return;
+        };
+        if let Some(sums) = self.sums.get_mut(s as usize) {
+            if old.is_scored() {
+                sums.remove(w, old);
+            }
+            if new.is_scored() {
+                sums.add(w, new);
+            }
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -189,6 +336,17 @@ impl Compiled {
     fn clear(&mut self) {
         self.kr_weight.clear();
         self.objective.clear();
+        self.flat = Flat::default();
+    }
+
+    /// Computes the sums of the flat objectives (after the key-result pass).
+    fn build_flat(&mut self, graph: &Graph, krs: &[Row]) {
+        let Compiled {
+            kr_weight,
+            objective,
+            flat,
+        } = self;
+        flat.build(graph, objective, kr_weight, krs);
     }
 }
 
@@ -246,7 +404,9 @@ fn evaluate_objective(
         (true, false) => (own, 1.0, none, 0.0),
         _ => (children, 1.0, none, 0.0),
     };
-    let mut row = if a.defined() {
+    let mut row = if mode == RollupMode::Flat {
+        compiled.flat.of(i).map_or(Row::UNDEFINED, FlatSums::row)
+    } else if a.defined() {
         a.mix(wa, &b, wb)
     } else {
         Row::UNDEFINED
@@ -353,6 +513,7 @@ impl Scorecard {
             ..
         } = self;
         key_results_pass(doc, graph, policy, *as_of, krs, compiled);
+        compiled.build_flat(graph, krs);
         self.recompute_objectives();
     }
 
@@ -381,6 +542,7 @@ impl Scorecard {
             krs: &self.krs,
             objectives: &self.objectives,
             kr_weight: &self.compiled.kr_weight,
+            flat: &self.compiled.flat,
         }
     }
 
@@ -579,10 +741,18 @@ impl Scorecard {
             .ok_or_else(|| UpdateError::UnknownKeyResult(key_result.to_owned()))?;
         kr.check_ins.push(check_in);
         let row = evaluate_kr(kr, cycle, d, &self.policy);
+        let mut old = row;
         if let Some(slot) = self.krs.get_mut(k as usize) {
+            old = *slot;
             *slot = row;
         }
-        Ok(self.propagate(i))
+        let w = self
+            .compiled
+            .kr_weight
+            .get(k as usize)
+            .copied()
+            .unwrap_or(0.0);
+        Ok(self.propagate(i, Some((w, old, row))))
     }
 
     /// Adds a score override to an objective and updates it and its ancestors.
@@ -599,12 +769,14 @@ impl Scorecard {
                 self.compiled.set(i as usize, o, d, &self.policy);
             }
         }
-        Ok(self.propagate(i))
+        Ok(self.propagate(i, None))
     }
 
     /// Recomputes objective `start` and its ancestors through contributing links, in
-    /// topological order.
-    fn propagate(&mut self, start: u32) -> usize {
+    /// topological order. `change` is a key result of `start` that changed (its weight,
+    /// old row and new row): the sums of the flat objectives among them take the change,
+    /// each once.
+    fn propagate(&mut self, start: u32, change: Option<(f64, Row, Row)>) -> usize {
         self.epoch = self.epoch.wrapping_add(1);
         if self.epoch == 0 {
             self.marks.fill(0);
@@ -645,6 +817,11 @@ impl Scorecard {
                 .unwrap_or(NONE)
         };
         affected.sort_unstable_by_key(pos);
+        if let Some((w, old, new)) = change {
+            for &v in &affected {
+                self.compiled.flat.update(v, w, &old, &new);
+            }
+        }
         for &v in &affected {
             let row = evaluate_objective(
                 v,
@@ -734,6 +911,7 @@ impl Scored {
         let graph = Graph::build(doc);
         let (mut krs, mut compiled) = (Vec::new(), Compiled::default());
         key_results_pass(doc, &graph, policy, as_of, &mut krs, &mut compiled);
+        compiled.build_flat(&graph, &krs);
         let mut objectives = vec![Row::UNDEFINED; graph.len()];
         objectives_pass(&graph, policy, &krs, &compiled, &mut objectives);
         Scored {
@@ -759,6 +937,7 @@ impl Scored {
             krs: &self.krs,
             objectives: &self.objectives,
             kr_weight: &self.compiled.kr_weight,
+            flat: &self.compiled.flat,
         }
     }
 }
@@ -772,6 +951,7 @@ pub(crate) struct View<'a> {
     krs: &'a [Row],
     objectives: &'a [Row],
     kr_weight: &'a [f64],
+    flat: &'a Flat,
 }
 
 impl View<'_> {
@@ -798,6 +978,9 @@ impl View<'_> {
 
     /// How many scored inputs objective `i`'s rollup mode takes, and their total weight.
     pub(crate) fn mode_inputs(&self, i: u32) -> (usize, f64) {
+        if self.doc.objectives.get(i as usize).map(|o| self.policy.rollup_mode(o)) == Some(RollupMode::Flat) {
+            return self.flat.of(i).map_or((0, 0.0), |s| (s.n, s.w.value()));
+        }
         let (s, c) = self.inputs(i);
         let (mut n, mut w) = (0, 0.0);
         if c.takes_key_results() {

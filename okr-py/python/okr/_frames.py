@@ -24,11 +24,11 @@ __all__ = ["Tables", "TABLE_NAMES", "STATUSES", "SEVERITIES", "KINDS"]
 from ._okr import TABLE_NAMES  # the core's list, in its order
 
 #: Categories of ``status`` columns, best first.
-STATUSES = ("on_track", "at_risk", "off_track", "unknown")
+STATUSES = ("on_track", "at_risk", "off_track", "unknown", "dropped")
 #: Categories of ``severity`` columns, most serious first.
 SEVERITIES = ("error", "warning", "info")
 #: Categories of the key results' ``kind`` column.
-KINDS = ("metric", "threshold", "binary", "milestones", "baseline")
+KINDS = ("metric", "threshold", "binary", "milestones", "baseline", "graded")
 
 
 class _Source(Protocol):
@@ -88,7 +88,7 @@ class Tables:
     """The analysis tables of a scored document.
 
     Each attribute (``objectives``, ``key_results``, ``check_ins``, ``alignments``,
-    ``findings``, ``people``, ``contributions``, ``engagement``, ``distribution``) is a
+    ``findings``, ``people``, ``contributions``, ``engagement``, ``distribution``, ``grades``) is a
     pandas DataFrame, built on first access and kept: ``tables()`` itself computes nothing,
     reading ``objectives`` builds that table alone, and the document is validated only for
     ``findings``. The tables are those of the scorecard when ``tables()`` was called:
@@ -215,6 +215,11 @@ class Tables:
     def distribution(self) -> pd.DataFrame:
         """One row per cycle and level: the score distribution."""
         return self.frame("distribution")
+
+    @property
+    def grades(self) -> pd.DataFrame:
+        """One row per objective, then one per cycle: how the key results are graded."""
+        return self.frame("grades")
 
     def __repr__(self) -> str:
         return f"<okr.Tables: {', '.join(TABLE_NAMES)}>"

@@ -20,6 +20,7 @@ use filter::FilterArgs;
 mod as_of;
 mod output;
 use output::{print, write_output};
+mod preset;
 
 #[derive(Parser)]
 #[command(
@@ -64,6 +65,11 @@ enum Command {
         /// A policy file (.yaml, .yml, .json or .toml) with thresholds and severities.
         #[arg(long)]
         policy: Option<PathBuf>,
+        /// A shipped policy preset: `sheet` for a spreadsheet of graded key results (no
+        /// owners on objectives, no initiatives, no capacity). A `--policy` file given too
+        /// overrides the preset, setting by setting.
+        #[arg(long, value_parser = clap::builder::PossibleValuesParser::new(preset::names()))]
+        preset: Option<String>,
         /// Output format.
         #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
         format: CheckFormat,
@@ -136,6 +142,11 @@ enum Command {
         /// A policy file for the scores and the findings table.
         #[arg(long)]
         policy: Option<PathBuf>,
+        /// A shipped policy preset: `sheet` for a spreadsheet of graded key results (no
+        /// owners on objectives, no initiatives, no capacity). A `--policy` file given too
+        /// overrides the preset, setting by setting.
+        #[arg(long, value_parser = clap::builder::PossibleValuesParser::new(preset::names()))]
+        preset: Option<String>,
         /// Output format.
         #[arg(long, value_enum, default_value_t = ExportFormat::Csv)]
         format: ExportFormat,
@@ -154,6 +165,11 @@ enum Command {
         /// A policy file for the scores and the findings.
         #[arg(long)]
         policy: Option<PathBuf>,
+        /// A shipped policy preset: `sheet` for a spreadsheet of graded key results (no
+        /// owners on objectives, no initiatives, no capacity). A `--policy` file given too
+        /// overrides the preset, setting by setting.
+        #[arg(long, value_parser = clap::builder::PossibleValuesParser::new(preset::names()))]
+        preset: Option<String>,
         /// The report's title (default: the file's name).
         #[arg(long)]
         title: Option<String>,
@@ -325,11 +341,9 @@ fn report_load_error(file: &Path, err: &LoadError) -> ExitCode {
     ExitCode::from(2)
 }
 
-fn load_policy(path: Option<PathBuf>) -> Result<Policy, ExitCode> {
-    match path {
-        Some(p) => Policy::from_path(&p).map_err(|e| report_load_error(&p, &e)),
-        None => Ok(Policy::default()),
-    }
+/// The policy of `--policy FILE` alone (commands without `--preset`).
+fn load_policy(file: Option<PathBuf>) -> Result<Policy, ExitCode> {
+    preset::policy(None, file)
 }
 
 fn load(file: &Path) -> Result<Document, ExitCode> {
@@ -567,12 +581,10 @@ fn run(command: Command) -> Result<(), ExitCode> {
             filter,
             as_of: date,
             policy,
+            preset,
             format,
         } => {
-            let policy = match policy {
-                Some(p) => Policy::from_path(&p).map_err(|e| ci::load_failed(format, &p, &e))?,
-                None => Policy::default(),
-            };
+            let policy = preset::policy(preset.as_deref(), policy)?;
             let doc = Document::from_path(&file).map_err(|e| ci::load_failed(format, &file, &e))?;
             let as_of = as_of(date);
             let cycles = as_of::cycles(&doc, as_of);
@@ -658,6 +670,7 @@ fn run(command: Command) -> Result<(), ExitCode> {
             table,
             as_of: date,
             policy,
+            preset,
             format,
             output,
             sheet,
@@ -670,7 +683,7 @@ fn run(command: Command) -> Result<(), ExitCode> {
                 )?;
                 return Ok(());
             }
-            let policy = load_policy(policy)?;
+            let policy = preset::policy(preset.as_deref(), policy)?;
             let card = Scorecard::new(load(&file)?, as_of(date), policy);
             let tables = card.tables();
             let Some(t) = table.as_deref().and_then(|table| tables.get(table)) else {
@@ -689,10 +702,11 @@ fn run(command: Command) -> Result<(), ExitCode> {
             file,
             as_of: date,
             policy,
+            preset,
             title,
             output,
         } => {
-            let policy = load_policy(policy)?;
+            let policy = preset::policy(preset.as_deref(), policy)?;
             let card = Scorecard::new(load(&file)?, as_of(date), policy);
             let findings = okr_core::validate_scored(&card);
             let title = title.unwrap_or_else(|| {
