@@ -568,7 +568,7 @@ struct Suggest<'d> {
     doc: &'d Document,
     levels: &'d [&'d str],
     /// Answers already given, by kind and id (a typo tends to repeat).
-    seen: HashMap<(&'static str, String), Option<&'d str>>,
+    seen: HashMap<(String, String), Option<&'d str>>,
     /// Ids still to compare against before suggestions stop: a document with a million
     /// dangling references to a million objectives must not take hours to check.
     budget: usize,
@@ -601,8 +601,9 @@ impl<'d> Suggest<'d> {
 
     /// The existing id of kind `what` closest to `id`: one equal to it but for case, else
     /// the nearest within an edit distance of 2 (the first in document order on a tie).
-    fn closest(&mut self, what: &'static str, id: &str) -> Option<&'d str> {
-        if let Some(answer) = self.seen.get(&(what, id.to_owned())) {
+    fn closest(&mut self, what: &str, id: &str) -> Option<&'d str> {
+        let key = (what.to_owned(), id.to_owned());
+        if let Some(answer) = self.seen.get(&key) {
             return *answer;
         }
         let lower = id.to_lowercase();
@@ -627,7 +628,7 @@ impl<'d> Suggest<'d> {
             }
         }
         let answer = best.map(|(_, k)| k);
-        self.seen.insert((what, id.to_owned()), answer);
+        self.seen.insert(key, answer);
         answer
     }
 }
