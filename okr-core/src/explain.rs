@@ -188,6 +188,7 @@ pub(crate) fn not_counted_reason(mode: RollupMode, kind: InputKind) -> &'static 
         (RollupMode::KeyResults, _) => "key_results mode",
         (RollupMode::Children, _) => "children mode",
         (RollupMode::Blend, _) => "blend mode",
+        (RollupMode::Flat, _) => "flat mode takes every key result below, each once",
     }
 }
 
@@ -468,6 +469,19 @@ impl Scorecard {
                 KrKind::Baseline { .. } => {
                     lines.push("a baseline records a measurement and is never scored".into());
                 }
+                KrKind::Graded => match latest(kr, d) {
+                    Some(c) => {
+                        used.push(CheckInUsed::from(c));
+                        lines.push(format!(
+                            "progress = the latest grade, {} (the check-in of {})",
+                            num(c.value.as_f64()),
+                            c.date
+                        ));
+                    }
+                    None => lines.push(format!(
+                        "no grade on or before {d}: a graded key result is unscored until graded"
+                    )),
+                },
             }
             if let (Some(p), Some(sc)) = (s.progress, s.score) {
                 if p != sc {
@@ -529,6 +543,11 @@ impl Scorecard {
 }
 
 impl ObjectiveExplanation {
+    /// The explanation as text, as `okr explain` prints it.
+    pub fn to_text(&self) -> String {
+        Explanation::Objective(self.clone()).to_text()
+    }
+
     /// The counted inputs that pull the objective below its expected progress, furthest
     /// first (those with a positive [`Input::shortfall`]).
     pub fn below_expected(&self) -> Vec<&Input> {

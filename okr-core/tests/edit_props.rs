@@ -98,6 +98,7 @@ fn key_result(i: usize) -> impl Strategy<Value = KeyResult> {
                     initiatives: vec![],
                     due: None,
                     plan: Default::default(),
+                    dropped: None,
                     check_ins,
                     extra: Default::default(),
                 }

@@ -1081,6 +1081,7 @@ fn assemble(
             initiatives: Vec::new(),
             due: r.due,
             plan: BTreeMap::new(),
+            dropped: None,
             check_ins: r.check_in.into_iter().collect(),
             extra,
         });

@@ -384,6 +384,7 @@ pub fn gitlab(json: &str, options: &ImportOptions) -> Result<Imported, LoadError
             initiatives: Vec::new(),
             due: it.due_date,
             plan: BTreeMap::new(),
+            dropped: None,
             check_ins,
             extra,
         });

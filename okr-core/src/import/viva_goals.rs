@@ -999,6 +999,7 @@ pub fn viva_goals_files(
                     initiatives: Vec::new(),
                     due: end_date,
                     plan,
+                    dropped: None,
                     check_ins: cis,
                     extra,
                 };

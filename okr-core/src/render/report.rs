@@ -218,6 +218,8 @@ fn engagement_table(out: &mut String, e: &EngagementTable) {
 /// `1 error`, `2 errors`.
 fn plural(n: usize, word: &str) -> String {
     format!("{n} {word}{}", if n == 1 { "" } else { "s" })
+}
+
 /// The grades table: per objective (then per cycle), the key results' mean grade, the
 /// projected mean beside it, and the shares grading teams read.
 fn grades_table(out: &mut String, g: &GradesTable) {

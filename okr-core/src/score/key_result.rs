@@ -437,8 +437,7 @@ pub(crate) fn evaluate_kr(
         match cycle.map(|c| metric_trend(kr, c, d, policy)) {
             Some(f) if f.is_finite() => f,
             _ => score,
-        },
-        None => score,
+        }
     };
     Row {
         progress,

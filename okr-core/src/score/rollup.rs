@@ -978,7 +978,13 @@ impl View<'_> {
 
     /// How many scored inputs objective `i`'s rollup mode takes, and their total weight.
     pub(crate) fn mode_inputs(&self, i: u32) -> (usize, f64) {
-        if self.doc.objectives.get(i as usize).map(|o| self.policy.rollup_mode(o)) == Some(RollupMode::Flat) {
+        if self
+            .doc
+            .objectives
+            .get(i as usize)
+            .map(|o| self.policy.rollup_mode(o))
+            == Some(RollupMode::Flat)
+        {
             return self.flat.of(i).map_or((0, 0.0), |s| (s.n, s.w.value()));
         }
         let (s, c) = self.inputs(i);

@@ -107,6 +107,7 @@ pub(crate) fn check_in(args: CheckInArgs) -> Result<(), ExitCode> {
                 date,
                 value,
                 confidence: args.confidence,
+                projection: None,
                 note: args.note.clone(),
                 extra: Extra::new(),
             };
