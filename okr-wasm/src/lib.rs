@@ -737,7 +737,6 @@ pub struct ImportSummary {
 /// The options of `importCsv`, `importVivaGoals` and `importGitlab` (all optional).
 #[derive(Clone, Debug, Default, Deserialize, Tsify)]
 #[serde(rename_all = "camelCase", default)]
-#[tsify(from_wasm_abi)]
 pub struct ImportOptions {
     /// CSV: `{name: column}`, e.g. `{title: "Objective name"}`.
     pub map: BTreeMap<String, String>,
@@ -747,8 +746,13 @@ pub struct ImportOptions {
     pub today: Option<String>,
 }
 
-fn import_options(o: Option<ImportOptions>) -> Result<okr_core::import::ImportOptions, JsValue> {
-    let o = o.unwrap_or_default();
+fn import_options(o: JsValue) -> Result<okr_core::import::ImportOptions, JsValue> {
+    let o: ImportOptions = if o.is_undefined() || o.is_null() {
+        ImportOptions::default()
+    } else {
+        serde_wasm_bindgen::from_value(o)
+            .map_err(|e| js_error(&format!("invalid import options: {e}")))?
+    };
     let today = match &o.today {
         Some(t) => date_from(t)?,
         None => today(),
@@ -789,7 +793,7 @@ fn imported(
 pub fn import_csv(
     text: &str,
     #[wasm_bindgen(js_name = checkIns)] check_ins: Option<String>,
-    options: Option<ImportOptions>,
+    #[wasm_bindgen(unchecked_param_type = "ImportOptions | undefined")] options: JsValue,
 ) -> Result<JsValue, JsValue> {
     let options = import_options(options)?;
     imported(okr_core::import::csv(text, check_ins.as_deref(), &options))
@@ -798,7 +802,10 @@ pub fn import_csv(
 /// Imports the JSON text of a GitLab GraphQL `workItems` query. Returns `{document,
 /// summary}`.
 #[wasm_bindgen(js_name = importGitlab, unchecked_return_type = "{document: Document, summary: ImportSummary}")]
-pub fn import_gitlab(text: &str, options: Option<ImportOptions>) -> Result<JsValue, JsValue> {
+pub fn import_gitlab(
+    text: &str,
+    #[wasm_bindgen(unchecked_param_type = "ImportOptions | undefined")] options: JsValue,
+) -> Result<JsValue, JsValue> {
     let options = import_options(options)?;
     imported(okr_core::import::gitlab(text, &options))
 }
@@ -809,7 +816,7 @@ pub fn import_gitlab(text: &str, options: Option<ImportOptions>) -> Result<JsVal
 #[wasm_bindgen(js_name = importVivaGoals, unchecked_return_type = "{document: Document, summary: ImportSummary}")]
 pub fn import_viva_goals(
     #[wasm_bindgen(unchecked_param_type = "Record<string, string>")] files: JsValue,
-    options: Option<ImportOptions>,
+    #[wasm_bindgen(unchecked_param_type = "ImportOptions | undefined")] options: JsValue,
 ) -> Result<JsValue, JsValue> {
     let files: BTreeMap<String, String> = serde_wasm_bindgen::from_value(files)
         .map_err(|e| js_error(&format!("expected `{{fileName: text}}`: {e}")))?;
@@ -822,7 +829,7 @@ pub fn import_viva_goals(
 #[wasm_bindgen(js_name = importVivaGoalsZip, unchecked_return_type = "{document: Document, summary: ImportSummary}")]
 pub fn import_viva_goals_zip(
     bytes: &[u8],
-    options: Option<ImportOptions>,
+    #[wasm_bindgen(unchecked_param_type = "ImportOptions | undefined")] options: JsValue,
 ) -> Result<JsValue, JsValue> {
     let options = import_options(options)?;
     imported(okr_core::import::viva_goals_zip(bytes, &options))
