@@ -107,6 +107,10 @@ fn schema_validators() -> Vec<(&'static str, jsonschema::Validator)> {
             "draft-07 schema",
             jsonschema::draft7::options()
                 .should_validate_formats(true)
+                // The official schema's `language` pattern has a lone `]`, a literal in
+                // ECMA-262 regular expressions (the schema's dialect) that Rust's regex
+                // engines reject; that meta-check is not what is tested here.
+                .with_format("regex", |_: &str| true)
                 .build(&read("sarif-schema-2.1.0.json"))
                 .unwrap(),
         ),
@@ -114,6 +118,7 @@ fn schema_validators() -> Vec<(&'static str, jsonschema::Validator)> {
             "OASIS errata01 schema (draft-04)",
             jsonschema::draft4::options()
                 .should_validate_formats(true)
+                .with_format("regex", |_: &str| true)
                 .build(&read("sarif-schema-2.1.0-errata01.json"))
                 .unwrap(),
         ),
@@ -197,7 +202,7 @@ fn sarif_of_a_flawed_document() {
             7,
             5,
             "`bo` of team `web` owns no objective in cycle `2021-Q1`\n\
-             help: give every engineer an objective that addresses the company's",
+             help: give them an objective of their own, or add them to the `owners` of one of their team's objectives or key results",
         ),
         (
             "zero_range",
@@ -384,7 +389,7 @@ fn github_commands_of_a_flawed_document() {
     // The file property escapes `:`, `%` and `,`; messages escape `%` and line feeds.
     let file = "okrs/h1%3A50%25%2Cdraft.okr.yaml";
     let expected = format!(
-        "::notice file={file},line=7,col=5,title=person_without_objectives::`bo` of team `web` owns no objective in cycle `2021-Q1`%0Ahelp: give every engineer an objective that addresses the company's\n\
+        "::notice file={file},line=7,col=5,title=person_without_objectives::`bo` of team `web` owns no objective in cycle `2021-Q1`%0Ahelp: give them an objective of their own, or add them to the `owners` of one of their team's objectives or key results\n\
          ::error file={file},line=15,col=68,title=zero_range::`users` starts and ends at `10`: progress is undefined%0Ahelp: set a target different from the start, or use a `threshold` key result to hold a level\n\
          ::warning file={file},line=16,col=5,title=no_owner::`speed` has no owner%0Ahelp: name the people who own it in `owners`\n\
          ::error file={file},line=22,col=23,title=unknown_reference::unknown parent objective `50%25,%0Aup`%0Ahelp: define the parent objective `50%25,%0Aup` in the document, or fix the id\n\

@@ -584,7 +584,14 @@ fn run(command: Command) -> Result<(), ExitCode> {
             preset,
             format,
         } => {
-            let policy = preset::policy(preset.as_deref(), policy)?;
+            // A policy file's problems are reported in the check's format, like the document's.
+            let base = preset::policy(preset.as_deref(), None)?;
+            let policy = match policy {
+                Some(p) => base
+                    .with_path(&p)
+                    .map_err(|e| ci::load_failed(format, &p, &e))?,
+                None => base,
+            };
             let doc = Document::from_path(&file).map_err(|e| ci::load_failed(format, &file, &e))?;
             let as_of = as_of(date);
             let cycles = as_of::cycles(&doc, as_of);
