@@ -1,9 +1,4 @@
-//! Writing documents: checks that a format can hold a document without losing data, and
-//! the durable atomic file write every writer uses ([`atomic`]), and whole numbers written
-//! as integers ([`numbers`]).
-
-pub(crate) mod atomic;
-pub(crate) mod numbers;
+//! Checks that a document can be written to a format without losing data.
 
 use crate::model::{Document, Extra};
 
