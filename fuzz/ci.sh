@@ -11,7 +11,7 @@ fi
 if ! command -v cargo-fuzz >/dev/null; then
     cargo install --quiet cargo-fuzz
 fi
-for target in load_json load_yaml load_toml structured differential; do
+for target in load_json load_yaml load_toml structured differential edit; do
     mkdir -p "corpus/$target"
     # A scratch copy of the corpus, so CI does not grow the checked-in one.
     scratch=$(mktemp -d)
@@ -21,6 +21,11 @@ for target in load_json load_yaml load_toml structured differential; do
         load_yaml) cp ../examples/*.yaml ../tests/fixtures/score/*.yaml "$scratch/" ;;
         load_json) cp ../examples/*.json "$scratch/" ;;
         load_toml) cp ../examples/*.toml "$scratch/" ;;
+        # The first byte picks the format (0 YAML, 1 JSON, 2 TOML) and the target.
+        edit) for f in ../tests/edit/*.yaml ../tests/edit/*.json ../tests/edit/*.toml; do
+                case $f in *.json) p='\001' ;; *.toml) p='\002' ;; *) p='\000' ;; esac
+                { printf "$p"; cat "$f"; } > "$scratch/$(basename "$f")"
+              done ;;
     esac
     echo "--- fuzz $target (${SECONDS_PER_TARGET}s)"
     cargo +nightly fuzz run "$target" "$scratch" -- \

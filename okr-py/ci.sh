@@ -13,7 +13,7 @@ if [ ! -x "$PY" ]; then
 fi
 "$PY" -m pip install --quiet --disable-pip-version-check \
     "maturin>=1.7,<2" "pandas>=2.2" "pyarrow>=15" "pytest>=8" "mypy>=1.10" \
-    "nbclient>=0.10" "nbformat>=5.10" "ipykernel>=6" "matplotlib>=3.8"
+    "nbclient>=0.10" "nbformat>=5.10" "ipykernel>=6" "matplotlib>=3.8" "duckdb>=1" "polars>=1"
 
 # Build the abi3 wheel exactly as it would be published, and install it (not an editable
 # copy), so the tests see what a user gets from `pip install`.

@@ -218,6 +218,7 @@ impl Limit {
                 RollupMode::Children => 2,
                 RollupMode::Blend => 3,
                 RollupMode::Manual => 4,
+                RollupMode::Flat => 5,
             });
             blend.push(match o.blend {
                 Some(b) if (0.0..=1.0).contains(&b) => b,
@@ -396,6 +397,7 @@ impl Limit {
                 Status::AtRisk => 1,
                 Status::OffTrack => 2,
                 Status::Unknown => 3,
+                Status::Dropped => 4,
             };
             same(self.out[0][i], s.score)
                 && same(self.out[1][i], s.progress)

@@ -1,5 +1,6 @@
 //! Differential: check-ins and overrides applied incrementally give exactly the scores of
-//! a full recomputation of the resulting document.
+//! a full recomputation of the resulting document (flat objectives, graded and dropped
+//! key results and projections included).
 #![no_main]
 
 use arbitrary::Arbitrary;
@@ -31,7 +32,9 @@ fuzz_target!(|case: Case| {
                 let _ = card.set_override(id, over);
             }
         } else if let Some(id) = krs.get(which as usize % krs.len().max(1)) {
-            let _ = card.check_in(id, CheckIn::new(date, f64::from(v)));
+            // Some check-ins carry a projection (SPEC §3a).
+            let projection = (v % 3 == 0).then(|| f64::from(v.rem_euclid(5)) / 4.0);
+            let _ = card.check_in(id, CheckIn { projection, ..CheckIn::new(date, f64::from(v)) });
         }
     }
     let full = Scorecard::new(card.document().clone(), as_of, Policy::default());

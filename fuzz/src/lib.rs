@@ -69,7 +69,7 @@ fn day(offset: u8) -> String {
 pub fn document(org: &Org) -> Value {
     let n = org.objectives.len().max(1);
     let levels = ["company", "area", "team", "individual"];
-    let modes = ["auto", "key_results", "children", "blend", "manual"];
+    let modes = ["auto", "key_results", "children", "blend", "manual", "flat"];
     let objectives: Vec<Value> = org
         .objectives
         .iter()
@@ -92,25 +92,33 @@ pub fn document(org: &Org) -> Value {
                         .check_ins
                         .iter()
                         .take(4)
-                        .map(|&(d, v)| match kr.kind % 5 {
+                        .map(|&(d, v)| match kr.kind % 6 {
                             2 => json!({"date": day(d), "value": v > 0}),
+                            // Graded, some with a projection (SPEC §3a).
+                            5 if v % 3 == 0 => json!({"date": day(d), "value": f64::from(v) / 256.0,
+                                "projection": f64::from(v.rem_euclid(5)) / 4.0}),
+                            5 => json!({"date": day(d), "value": f64::from(v) / 256.0}),
                             _ => json!({"date": day(d), "value": f64::from(v)}),
                         })
                         .collect();
-                    let mut kr_json = match kr.kind % 5 {
+                    let mut kr_json = match kr.kind % 6 {
                         0 => json!({"kind": "metric", "start": f64::from(kr.a), "target": f64::from(kr.b)}),
                         1 => json!({"kind": "threshold", "threshold": f64::from(kr.a), "direction": if kr.b > 0 { "at_least" } else { "at_most" }}),
                         2 => json!({"kind": "binary"}),
                         3 => json!({"kind": "milestones", "milestones": [
                             {"title": "a", "weight": f64::from(kr.a.rem_euclid(5)), "done": day(kr.b as u8)},
                             {"title": "b", "weight": f64::from(kr.b.rem_euclid(5))}]}),
-                        _ => json!({"kind": "baseline"}),
+                        4 => json!({"kind": "baseline"}),
+                        _ => json!({"kind": "graded"}),
                     };
                     if let Some(m) = kr_json.as_object_mut() {
                         m.insert("id".into(), json!(id));
                         m.insert("title".into(), json!("k"));
                         m.insert("weight".into(), json!(f64::from(kr.weight) / 4.0));
                         m.insert("check_ins".into(), json!(checks));
+                        if kr.b % 3 == 0 {
+                            m.insert("dropped".into(), json!(day(kr.a as u8)));
+                        }
                     }
                     kr_json
                 })
@@ -122,7 +130,7 @@ pub fn document(org: &Org) -> Value {
                 "level": levels.get((o.level % 4) as usize).copied().unwrap_or("team"),
                 "aligns_to": aligns,
                 "owners": (0..o.owners % 3).map(|p| format!("p{p}")).collect::<Vec<_>>(),
-                "rollup": modes.get((o.rollup % 5) as usize).copied().unwrap_or("auto"),
+                "rollup": modes.get((o.rollup % 6) as usize).copied().unwrap_or("auto"),
                 "key_results": krs,
             });
             if let Some(m) = obj.as_object_mut() {

@@ -556,6 +556,7 @@ fn key_result(rng: &mut Rng, id: &str, k: u32) -> KeyResult {
         initiatives: Vec::new(),
         due,
         plan,
+        dropped: None,
         check_ins,
         extra: Extra::new(),
     }

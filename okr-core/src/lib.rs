@@ -63,10 +63,15 @@
 
 pub mod analysis;
 mod check;
+mod diff;
+pub mod edit;
 mod error;
+mod explain;
 mod export;
+mod filter;
 mod generate;
 mod hash;
+pub mod import;
 mod load;
 mod model;
 mod policy;
@@ -81,20 +86,35 @@ pub use render::{html, report};
 
 pub use analysis::{
     AlignmentsTable, AnyTable, AsColumn, CheckInsTable, ColumnRef, ContributionsTable,
-    DistributionTable, EngagementTable, FindingsTable, KeyResultsTable, ObjectivesTable,
-    PeopleTable, Table, TableBuilder, Tables, TABLE_NAMES,
+    DistributionTable, EngagementTable, FindingsTable, GradesTable, KeyResultsTable,
+    ObjectivesTable, PeopleTable, Table, TableBuilder, Tables, TABLE_NAMES,
 };
 pub use check::{rule, validate, validate_scored, Finding, Rule, RULES};
+pub use diff::{
+    diff, AlignmentChange, AlignmentChangeKind, ChangeKind, Diff, DiffSide, EntityChange,
+    FindingChanges, KeyResultChange, Snapshot,
+};
 pub use error::{LoadError, Problem, SaveError, UpdateError};
+pub use explain::{
+    CheckInUsed, Explanation, Input, InputKind, KeyResultExplanation, ObjectiveExplanation,
+    OverrideUsed,
+};
 pub use export::{to_csv, to_json};
+pub use filter::{Filter, FilterError, Selection};
 pub use generate::{generate, GENERATED_CYCLE, GENERATED_LEVELS};
 pub use load::document::Format;
 pub use load::options::LoadOptions;
 pub use load::source_map::SourceMap;
+pub use load::syntax::has_comments;
 pub use model::*;
-pub use policy::{Policy, PolicySettings, Severity, SeverityLevel};
+pub use policy::{Policy, PolicySettings, Severity, SeverityLevel, PRESETS};
+pub use render::github::{load_error_to_github, to_github};
 pub use render::html::status_colour;
+pub use render::sarif::{
+    load_error_to_sarif, locate, locate_in_file, to_sarif, Located, LOAD_ERROR,
+};
 pub use render::tree::TreeRow;
+pub use save::atomic::{write_atomic, write_atomic_with};
 pub use schema::json_schema;
 pub use score::rollup::Scorecard;
 pub use score::{AsOf, Scores, Status};

@@ -397,6 +397,9 @@ pub enum RollupMode {
     Blend,
     /// Only the active override.
     Manual,
+    /// The weighted mean of every scored key result of the objective and of every
+    /// objective below it through contributing links, each counted once (SPEC §3a).
+    Flat,
 }
 
 impl RollupMode {
@@ -408,6 +411,7 @@ impl RollupMode {
             RollupMode::Children => "children",
             RollupMode::Blend => "blend",
             RollupMode::Manual => "manual",
+            RollupMode::Flat => "flat",
         }
     }
 }
@@ -605,7 +609,9 @@ pub struct Objective {
 }
 
 impl Objective {
-    /// The rollup mode in force (`auto` when not set).
+    /// The rollup mode it names, or `auto` when not set: the mode in force under the
+    /// default policy. Under another policy, [`Policy::rollup_mode`](crate::Policy::rollup_mode)
+    /// gives the mode in force (the policy's `default_rollup` when not set).
     pub fn rollup_mode(&self) -> RollupMode {
         self.rollup.unwrap_or_default()
     }
@@ -684,6 +690,9 @@ pub enum KrKind {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         unit: Option<String>,
     },
+    /// Graded by hand, 0.0–1.0 (SPEC §3a): progress is the latest check-in's value;
+    /// unscored until the first grade.
+    Graded,
 }
 
 impl KrKind {
@@ -693,7 +702,7 @@ impl KrKind {
             KrKind::Metric { unit, .. }
             | KrKind::Threshold { unit, .. }
             | KrKind::Baseline { unit } => unit.as_deref(),
-            KrKind::Binary | KrKind::Milestones { .. } => None,
+            KrKind::Binary | KrKind::Milestones { .. } | KrKind::Graded => None,
         }
     }
 
@@ -705,6 +714,7 @@ impl KrKind {
             KrKind::Binary => "binary",
             KrKind::Milestones { .. } => "milestones",
             KrKind::Baseline { .. } => "baseline",
+            KrKind::Graded => "graded",
         }
     }
 }
@@ -736,9 +746,13 @@ pub struct KeyResult {
     /// When it is due (binary: default the cycle end).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub due: Option<NaiveDate>,
-    /// Phased targets (metric): date → value.
+    /// Phased targets (metric, graded): date → value.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub plan: BTreeMap<NaiveDate, f64>,
+    /// The date the key result was dropped: from then on it is unscored, out of every
+    /// mean, and its status is `dropped` (SPEC §3a).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dropped: Option<NaiveDate>,
     /// Measurements over time.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub check_ins: Vec<CheckIn>,
@@ -802,6 +816,10 @@ pub struct CheckIn {
     /// A comment.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// Its author's projection of the final score (0..=`score_cap`): the key result's
+    /// forecast until the cycle's last day (SPEC §3a).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub projection: Option<f64>,
     /// Free-form key/values.
     #[serde(default, skip_serializing_if = "Extra::is_empty")]
     #[schemars(with = "BTreeMap<String, serde_json::Value>")]
@@ -816,6 +834,7 @@ impl CheckIn {
             value: value.into(),
             confidence: None,
             note: None,
+            projection: None,
             extra: Extra::new(),
         }
     }

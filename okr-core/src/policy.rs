@@ -7,6 +7,7 @@ use crate::error::LoadError;
 use crate::load::convert::{choice, count, number, Cx, Path, Record};
 use crate::load::document::{format_of, parse_tree, read_text, Format};
 use crate::load::syntax::{Node, Value as V};
+use crate::model::{Objective, RollupMode};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::Path as FsPath;
@@ -101,7 +102,13 @@ pub struct Policy {
     pub max_objectives: u32,
     /// Days without a check-in after which a key result is stale (14).
     pub stale_days: u32,
+    /// The rollup mode of every objective that names none (`auto`).
+    pub default_rollup: RollupMode,
 }
+
+/// The share of own key results in `blend` mode when neither the objective nor the policy
+/// gives a valid one.
+pub(crate) const DEFAULT_BLEND: f64 = 0.5;
 
 impl Default for Policy {
     fn default() -> Self {
@@ -110,10 +117,11 @@ impl Default for Policy {
             score_cap: 1.0,
             on_track: 0.7,
             at_risk: 0.4,
-            default_blend: 0.5,
+            default_blend: DEFAULT_BLEND,
             max_key_results: 5,
             max_objectives: 5,
             stale_days: 14,
+            default_rollup: RollupMode::Auto,
         }
     }
 }
@@ -127,6 +135,7 @@ const POLICY_KEYS: &[&str] = &[
     "max_key_results",
     "max_objectives",
     "stale_days",
+    "default_rollup",
 ];
 
 const LEVELS: &[(&str, SeverityLevel)] = &[
@@ -157,6 +166,9 @@ pub struct PolicySettings {
     pub max_objectives: Option<i64>,
     /// See [`Policy::stale_days`].
     pub stale_days: Option<i64>,
+    /// See [`Policy::default_rollup`]: a mode's name (`auto`, `key_results`, `children`,
+    /// `blend`, `manual`).
+    pub default_rollup: Option<String>,
 }
 
 impl Policy {
@@ -211,6 +223,12 @@ impl Policy {
                 obj.insert(key.into(), serde_json::Value::from(v));
             }
         }
+        if let Some(mode) = &settings.default_rollup {
+            obj.insert(
+                "default_rollup".into(),
+                serde_json::Value::String(mode.clone()),
+            );
+        }
         let text = serde_json::Value::Object(obj).to_string();
         let mut result = Policy::from_str(&text, Format::Json);
         if !problems.is_empty() {
@@ -236,8 +254,46 @@ impl Policy {
     /// Loads a policy from text, reporting every problem found.
     #[allow(clippy::should_implement_trait)]
     pub fn from_str(text: &str, format: Format) -> Result<Policy, LoadError> {
+        Policy::default().with_str(text, format)
+    }
+
+    /// This policy with the settings of a policy text over it: each field the text sets
+    /// replaces this policy's, each rule code it lists replaces that code's severity, and
+    /// the rest stays (how a `--policy` file combines with a `--preset`).
+    ///
+    /// ```
+    /// use okr_core::{Format, Policy};
+    /// let sheet = Policy::preset("sheet").unwrap();
+    /// let both = sheet.with_str("stale_days: 10\nseverities: {no_owner: info}\n", Format::Yaml)?;
+    /// assert_eq!(both.stale_days, 10);
+    /// assert_eq!(both.severity_of("no_owner", okr_core::Severity::Warning), Some(okr_core::Severity::Info));
+    /// assert_eq!(both.severity_of("side_project", okr_core::Severity::Warning), None);
+    /// # Ok::<(), okr_core::LoadError>(())
+    /// ```
+    pub fn with_str(self, text: &str, format: Format) -> Result<Policy, LoadError> {
         let tree = parse_tree(text, format)?;
-        read_policy(&tree)
+        read_policy(&tree, self)
+    }
+
+    /// [`Policy::with_str`] with a policy file (the format comes from the extension).
+    pub fn with_path(self, path: impl AsRef<FsPath>) -> Result<Policy, LoadError> {
+        let path = path.as_ref();
+        let format = format_of(path)?;
+        let text = read_text(path)?;
+        self.with_str(&text, format)
+            .map_err(|e| e.with_source(path.display().to_string()))
+    }
+
+    /// The shipped preset called `name` (one of [`PRESETS`]), or `None`.
+    ///
+    /// ```
+    /// let sheet = okr_core::Policy::preset("sheet").unwrap();
+    /// assert_eq!(sheet.severity_of("no_owner", okr_core::Severity::Warning), None);
+    /// assert!(okr_core::Policy::preset("shet").is_none());
+    /// ```
+    pub fn preset(name: &str) -> Option<Policy> {
+        let (_, text) = PRESETS.iter().find(|(n, _)| *n == name)?;
+        Policy::from_str(text, Format::Yaml).ok()
     }
 
     /// Loads a policy from a file; the format comes from the extension.
@@ -254,6 +310,35 @@ impl Policy {
             Some(level) => level.severity(),
             None => Some(default),
         }
+    }
+
+    /// The rollup mode in force for an objective: its own `rollup`, else
+    /// [`Policy::default_rollup`].
+    ///
+    /// ```
+    /// use okr_core::{Policy, RollupMode};
+    /// let mut policy = Policy::default();
+    /// policy.default_rollup = RollupMode::Blend;
+    /// let doc = okr_core::Document::from_str(
+    ///     "version: 1\nobjectives:\n  - {id: o, title: O, cycle: c, level: team, key_results: []}\n",
+    ///     okr_core::Format::Yaml,
+    /// )?;
+    /// assert_eq!(policy.rollup_mode(&doc.objectives[0]), RollupMode::Blend);
+    /// # Ok::<(), okr_core::LoadError>(())
+    /// ```
+    pub fn rollup_mode(&self, objective: &Objective) -> RollupMode {
+        objective.rollup.unwrap_or(self.default_rollup)
+    }
+
+    /// The blend factor in force for an objective: its own `blend` when from 0 to 1, else
+    /// [`Policy::default_blend`] when from 0 to 1, else 0.5 (the default policy's).
+    pub fn blend_of(&self, objective: &Objective) -> f64 {
+        let valid = |b: &f64| (0.0..=1.0).contains(b);
+        objective
+            .blend
+            .filter(valid)
+            .or(Some(self.default_blend).filter(valid))
+            .unwrap_or(DEFAULT_BLEND)
     }
 
     /// `x` clamped to `0..=score_cap` (a non-finite or negative cap counts as 1.0).
@@ -273,10 +358,14 @@ impl Policy {
     }
 }
 
-fn read_policy(tree: &Node) -> Result<Policy, LoadError> {
+/// The shipped policy presets: (name, YAML text). `sheet`: OKRs kept as a spreadsheet of
+/// graded key results (no owners on objectives, no initiatives, no capacity).
+pub const PRESETS: &[(&str, &str)] = &[("sheet", include_str!("../presets/sheet.yaml"))];
+
+fn read_policy(tree: &Node, base: Policy) -> Result<Policy, LoadError> {
     let mut cx = Cx::default();
     let root = Path::Root;
-    let mut policy = Policy::default();
+    let mut policy = base;
     if matches!(tree.value, V::Null) {
         return Ok(policy);
     }
@@ -319,7 +408,7 @@ fn read_policy(tree: &Node) -> Result<Policy, LoadError> {
         }
         Some(map)
     }) {
-        policy.severities = sev;
+        policy.severities.extend(sev);
     }
     let ratio = |cx: &mut Cx, node: &Node, path: &Path<'_>| {
         let x = number(cx, node, path)?;
@@ -364,6 +453,17 @@ fn read_policy(tree: &Node) -> Result<Policy, LoadError> {
     }
     if let Some(x) = r.opt(&mut cx, &root, "stale_days", count) {
         policy.stale_days = x;
+    }
+    if let Some(mode) = r.opt(&mut cx, &root, "default_rollup", |cx, node, path| {
+        choice(
+            cx,
+            node,
+            path,
+            "rollup mode",
+            crate::load::document::ROLLUP_MODES,
+        )
+    }) {
+        policy.default_rollup = mode;
     }
     if policy.at_risk > policy.on_track {
         cx.report(

@@ -282,6 +282,7 @@ fn any_table(t: &Tables, name: &str) -> AnyTable {
         "contributions" => AnyTable::Contributions(t.contributions.clone()),
         "engagement" => AnyTable::Engagement(t.engagement.clone()),
         "distribution" => AnyTable::Distribution(t.distribution.clone()),
+        "grades" => AnyTable::Grades(t.grades.clone()),
         _ => panic!("unknown table {name}"),
     }
 }

@@ -382,3 +382,62 @@ fn generate_prints_or_writes_a_deterministic_loadable_document() {
         );
     }
 }
+
+#[test]
+fn score_and_check_name_the_date_each_cycle_is_judged_at() {
+    let dir = std::env::temp_dir().join(format!("okr-cli-cycles-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("org.yaml");
+    // 2020-H2 closed long ago; 2999-H1 has not started.
+    std::fs::write(
+        &file,
+        "version: 1\ncycles:\n  - {id: 2020-H2, start: 2020-07-01, end: 2020-12-31}\n  - {id: 2999-H1, start: 2999-01-01, end: 2999-06-30}\nobjectives:\n  - {id: o, title: O, cycle: 2020-H2, level: company, owners: [], key_results: []}\n",
+    )
+    .unwrap();
+    let run = |args: &[&str]| {
+        let out = okr().args(args).arg(&file).output().unwrap();
+        String::from_utf8(out.stdout).unwrap()
+    };
+    // Without --as-of: today, except the closed 2020-H2 at its end.
+    for cmd in ["score", "check"] {
+        let json: serde_json::Value =
+            serde_json::from_str(&run(&[cmd, "--format", "json"])).unwrap();
+        let today = json["as_of"].as_str().unwrap().to_owned();
+        assert_eq!(
+            json["cycles"],
+            serde_json::json!([
+                {"id": "2020-H2", "as_of": "2020-12-31"},
+                {"id": "2999-H1", "as_of": today},
+            ]),
+            "{cmd}"
+        );
+    }
+    let table = run(&["score"]);
+    let last = table.lines().last().unwrap();
+    assert!(last.starts_with("as of "), "{table}");
+    assert!(
+        last.ends_with(" (2020-H2 judged at its end, 2020-12-31)"),
+        "{table}"
+    );
+    assert!(run(&["check"]).contains("(2020-H2 judged at its end, 2020-12-31)"));
+    // With --as-of, that date for every cycle, and nothing more to say.
+    let json: serde_json::Value = serde_json::from_str(&run(&[
+        "score",
+        "--format",
+        "json",
+        "--as-of",
+        "2021-01-15",
+    ]))
+    .unwrap();
+    assert_eq!(
+        json["cycles"],
+        serde_json::json!([
+            {"id": "2020-H2", "as_of": "2021-01-15"},
+            {"id": "2999-H1", "as_of": "2021-01-15"},
+        ])
+    );
+    let table = run(&["score", "--as-of", "2021-01-15"]);
+    assert_eq!(table.lines().last(), Some("as of 2021-01-15"));
+    assert!(!run(&["check", "--as-of", "2021-01-15"]).contains("judged"));
+    std::fs::remove_dir_all(&dir).unwrap();
+}

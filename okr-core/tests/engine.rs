@@ -60,6 +60,7 @@ fn metric(id: &str, start: f64, target: f64, check_ins: Vec<CheckIn>) -> KeyResu
         initiatives: vec![],
         due: None,
         plan: Default::default(),
+        dropped: None,
         check_ins,
         extra: Extra::new(),
     }
@@ -238,22 +239,37 @@ fn updates_of_unknown_ids_are_errors() {
     );
 }
 
+const MODES: [RollupMode; 6] = [
+    RollupMode::Auto,
+    RollupMode::KeyResults,
+    RollupMode::Children,
+    RollupMode::Blend,
+    RollupMode::Manual,
+    RollupMode::Flat,
+];
+
 /// A random DAG: objective i may align to any j < i (so no cycles), with random weights,
-/// link kinds, rollup modes, overrides and key results of every kind.
+/// link kinds, rollup modes (`flat` among them), overrides and key results of every kind
+/// (`graded` among them), some dropped, some check-ins with a projection.
 fn arb_doc() -> impl Strategy<Value = Document> {
     let kr = (
-        0usize..5,
+        0usize..6,
         -50.0f64..50.0,
         -50.0f64..50.0,
         0.0f64..3.0,
-        prop::collection::vec((0i64..200, -60.0f64..60.0), 0..4),
+        prop::collection::vec(
+            (0i64..200, -60.0f64..60.0, prop::option::of(0.0f64..1.0)),
+            0..4,
+        ),
+        prop::option::of(0i64..200),
     );
     let obj = (
         prop::collection::vec(
             (any::<prop::sample::Index>(), 0.0f64..3.0, any::<bool>()),
             0..3,
         ),
-        0usize..5,
+        // A mode of MODES, or (index 6) none: the policy's default.
+        0usize..7,
         prop::option::of(0.0f64..=1.0),
         prop::collection::vec(kr, 0..4),
         prop::option::of((-0.5f64..1.5, 0i64..200)),
@@ -278,14 +294,17 @@ fn arb_doc() -> impl Strategy<Value = Document> {
             let key_results = krs
                 .into_iter()
                 .enumerate()
-                .map(|(k, (kind, a, b, w, cis))| {
+                .map(|(k, (kind, a, b, w, cis, dropped))| {
                     let check_ins: Vec<CheckIn> = cis
                         .into_iter()
-                        .map(|(d, v)| {
-                            CheckIn::new(
+                        .map(|(d, v, projection)| CheckIn {
+                            projection,
+                            ..CheckIn::new(
                                 start + chrono::Days::new(d as u64),
                                 if kind == 2 {
                                     Value::Bool(v > 0.0)
+                                } else if kind == 5 {
+                                    Value::Number(v / 60.0)
                                 } else {
                                     Value::Number(v)
                                 },
@@ -294,6 +313,7 @@ fn arb_doc() -> impl Strategy<Value = Document> {
                         .collect();
                     let mut kr = metric(&format!("o{i}k{k}"), a, b, check_ins);
                     kr.weight = w;
+                    kr.dropped = dropped.map(|d| start + chrono::Days::new(d as u64));
                     kr.kind = match kind {
                         0 => KrKind::Metric {
                             start: a,
@@ -319,21 +339,15 @@ fn arb_doc() -> impl Strategy<Value = Document> {
                                 extra: Extra::new(),
                             }],
                         },
-                        _ => KrKind::Baseline { unit: None },
+                        4 => KrKind::Baseline { unit: None },
+                        _ => KrKind::Graded,
                     };
                     kr
                 })
                 .collect();
             let mut o = objective(&format!("o{i}"), "team", aligns_to, key_results);
-            o.rollup = Some(
-                [
-                    RollupMode::Auto,
-                    RollupMode::KeyResults,
-                    RollupMode::Children,
-                    RollupMode::Blend,
-                    RollupMode::Manual,
-                ][mode],
-            );
+            // Index 6: no mode of its own (the policy's `default_rollup`).
+            o.rollup = MODES.get(mode).copied();
             o.blend = blend;
             if let Some((s, d)) = over {
                 o.overrides.push(Override {
@@ -372,19 +386,23 @@ proptest! {
     #[test]
     fn incremental_updates_equal_a_full_recomputation(
         d in arb_doc(),
-        updates in prop::collection::vec((any::<prop::sample::Index>(), 0i64..200, -60.0f64..60.0, any::<bool>()), 1..20),
+        updates in prop::collection::vec((any::<prop::sample::Index>(), 0i64..200, -60.0f64..60.0, any::<bool>(), prop::option::of(0.0f64..1.0)), 1..20),
+        default_mode in 0usize..6,
+        default_blend in 0.0f64..=1.0,
     ) {
         let start = day(2021, 7, 1);
         let kr_ids: Vec<String> = d.key_results().map(|(_, kr)| kr.id.0.clone()).collect();
         let obj_ids: Vec<String> = d.objectives.iter().map(|o| o.id.0.clone()).collect();
-        let mut card = Scorecard::new(d, AsOf::Date(day(2021, 10, 1)), Policy::default());
-        for (pick, offset, value, is_override) in updates {
+        let policy = Policy { default_rollup: MODES[default_mode], default_blend, ..Policy::default() };
+        let mut card = Scorecard::new(d, AsOf::Date(day(2021, 10, 1)), policy);
+        for (pick, offset, value, is_override, projection) in updates {
             let date = start + chrono::Days::new(offset as u64);
             if is_override || kr_ids.is_empty() {
                 let id = pick.get(&obj_ids).as_str();
                 card.set_override(id, Override { score: value / 60.0, date, reason: None, extra: Extra::new() }).unwrap();
             } else {
-                card.check_in(pick.get(&kr_ids).as_str(), CheckIn::new(date, value)).unwrap();
+                let ci = CheckIn { projection, ..CheckIn::new(date, value) };
+                card.check_in(pick.get(&kr_ids).as_str(), ci).unwrap();
             }
             prop_assert!(card.matches_full_recompute());
         }

@@ -114,6 +114,23 @@ fn every_rust_example_of_the_guide_is_mirrored_by_a_test_here() {
 }
 
 #[test]
+fn editing_check_in_from_a_script() -> Result {
+    use chrono::NaiveDate;
+    use okr_core::edit::{apply, Edit};
+    use okr_core::{CheckIn, Format};
+
+    let text = "version: 1\nobjectives:\n  - {id: o, title: O, cycle: c, level: team,\n     key_results: [{id: poc, title: POC, kind: binary}]}\n";
+    let edit = Edit::CheckIn {
+        key_result: "poc".into(),
+        check_in: CheckIn::new(NaiveDate::from_ymd_opt(2021, 9, 1).ok_or("bad date")?, true),
+    };
+    let new = apply(text, Format::Yaml, &edit)?;
+    assert!(new.ends_with("kind: binary, check_ins: [{date: 2021-09-01, value: true}]}]}\n"));
+    // okr_core::edit::apply_to_file("okrs.yaml", &edit)?;  // locked, checked, atomic
+    Ok(())
+}
+
+#[test]
 fn rust_quick_start_load_check_and_score() -> Result {
     at_root();
     use chrono::NaiveDate;
@@ -361,7 +378,7 @@ fn the_walkthrough_diffs_turn_the_draft_into_the_reviewed_document() {
         .unwrap();
     let mut draft = std::fs::read_to_string(examples.join("walkthrough-draft.yaml")).unwrap();
     let hunks = blocks(&chapter, "diff");
-    assert_eq!(hunks.len(), 4);
+    assert_eq!(hunks.len(), 6);
     for hunk in hunks {
         let (mut old, mut new) = (String::new(), String::new());
         for line in hunk.lines() {

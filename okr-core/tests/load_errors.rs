@@ -61,13 +61,13 @@ fn five_independent_mistakes_are_five_problems_with_paths_and_positions() {
     );
     assert_eq!(
         p[0].message,
-        "expected a date `YYYY-MM-DD`, found `2021-13-01`"
+        "`2021-13-01` is not a date: there is no month `13` (months go from `01` to `12`)"
     );
     assert_eq!(
         p[1].message,
         "unknown field `wieght`, did you mean `weight`?"
     );
-    assert_eq!(p[2].message, "expected a number, found a string");
+    assert_eq!(p[2].message, "expected a number, found a string `ten`");
     assert_eq!(
         p[3].message,
         "unknown key result kind `metrik`, did you mean `metric`?"
@@ -228,7 +228,10 @@ fn wrong_types_at_deep_paths_name_the_path() {
 #[test]
 fn duplicate_keys_are_load_errors() {
     let p = problems("version: 1\nobjectives: []\nobjectives: []\n", Format::Yaml);
-    assert_eq!(p[0].message, "duplicate field `objectives`");
+    assert_eq!(
+        p[0].message,
+        "duplicate field `objectives` (first on line 2): remove one of them"
+    );
     assert_eq!((p[0].line, p[0].column), (Some(3), Some(1)));
 }
 
@@ -362,4 +365,54 @@ fn large_json_files_stream_and_still_diagnose() {
     assert!(err.contains(&format!("\n  {line}:")), "{err}");
     assert!(err.contains("an id must not be empty"), "{err}");
     std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// The shared corpus of mistakes (tests/load-errors/cases.json, also read by the Python and
+/// JS suites): each file gives exactly the listed problems, `line:col: path: message`.
+#[test]
+fn the_corpus_of_mistakes_gives_exactly_the_written_messages() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/load-errors");
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("cases.json")).unwrap()).unwrap();
+    let cases = manifest["cases"].as_array().unwrap();
+    assert!(cases.len() >= 25, "{} cases", cases.len());
+    let mut files: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n != "cases.json")
+        .collect();
+    files.sort();
+    let mut listed: Vec<String> = cases
+        .iter()
+        .map(|c| c["file"].as_str().unwrap().to_owned())
+        .collect();
+    listed.sort();
+    assert_eq!(files, listed, "every file of the corpus is a case, once");
+    let mut failures = Vec::new();
+    for case in cases {
+        let file = case["file"].as_str().unwrap();
+        let want: Vec<&str> = case["problems"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p.as_str().unwrap())
+            .collect();
+        let path = dir.join(file);
+        let from_file = match Document::from_path(&path) {
+            Ok(_) => vec!["(loaded)".to_owned()],
+            Err(e) => e.problems.iter().map(Problem::to_string).collect(),
+        };
+        // The same text given directly gives the same problems.
+        let text = std::fs::read_to_string(&path).unwrap();
+        let format = Format::from_path(&path).unwrap();
+        let from_text: Vec<String> = match Document::from_str(&text, format) {
+            Ok(_) => vec!["(loaded)".to_owned()],
+            Err(e) => e.problems.iter().map(Problem::to_string).collect(),
+        };
+        assert_eq!(from_file, from_text, "{file}");
+        if from_file != want {
+            failures.push(format!("{file}:\n  want {want:#?}\n  got  {from_file:#?}"));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }

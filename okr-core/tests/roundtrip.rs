@@ -151,6 +151,7 @@ fn kind(nulls: bool) -> impl Strategy<Value = KrKind> {
                 .collect()
         }),
         opt_text().prop_map(|unit| KrKind::Baseline { unit }),
+        Just(KrKind::Graded),
     ]
 }
 
@@ -161,14 +162,14 @@ fn key_result(nulls: bool) -> impl Strategy<Value = KeyResult> {
         kind(nulls),
         finite(),
         prop::collection::vec(id(), 0..2),
-        prop::option::of(date()),
+        (prop::option::of(date()), prop::option::of(date())),
         prop::collection::btree_map(date(), finite(), 0..3),
         prop::collection::vec(
             (
                 date(),
                 finite(),
                 any::<bool>(),
-                prop::option::of(finite()),
+                (prop::option::of(finite()), prop::option::of(finite())),
                 opt_text(),
                 extra(nulls),
             ),
@@ -176,34 +177,40 @@ fn key_result(nulls: bool) -> impl Strategy<Value = KeyResult> {
         ),
         extra(nulls),
     )
-        .prop_map(|(id, title, kind, weight, owners, due, plan, cis, extra)| {
-            let binary = matches!(kind, KrKind::Binary);
-            KeyResult {
-                id: id.into(),
-                title,
-                kind,
-                weight,
-                owners: owners.into_iter().map(Into::into).collect(),
-                initiatives: vec![],
-                due,
-                plan,
-                check_ins: cis
-                    .into_iter()
-                    .map(|(date, v, b, confidence, note, extra)| CheckIn {
-                        date,
-                        value: if binary && b {
-                            Value::Bool(v > 0.0)
-                        } else {
-                            Value::Number(v)
-                        },
-                        confidence,
-                        note,
-                        extra,
-                    })
-                    .collect(),
-                extra,
-            }
-        })
+        .prop_map(
+            |(id, title, kind, weight, owners, (due, dropped), plan, cis, extra)| {
+                let binary = matches!(kind, KrKind::Binary);
+                KeyResult {
+                    id: id.into(),
+                    title,
+                    kind,
+                    weight,
+                    owners: owners.into_iter().map(Into::into).collect(),
+                    initiatives: vec![],
+                    due,
+                    plan,
+                    dropped,
+                    check_ins: cis
+                        .into_iter()
+                        .map(
+                            |(date, v, b, (confidence, projection), note, extra)| CheckIn {
+                                date,
+                                value: if binary && b {
+                                    Value::Bool(v > 0.0)
+                                } else {
+                                    Value::Number(v)
+                                },
+                                confidence,
+                                note,
+                                projection,
+                                extra,
+                            },
+                        )
+                        .collect(),
+                    extra,
+                }
+            },
+        )
 }
 
 fn objective(nulls: bool) -> impl Strategy<Value = Objective> {
@@ -227,6 +234,7 @@ fn objective(nulls: bool) -> impl Strategy<Value = Objective> {
                 RollupMode::Children,
                 RollupMode::Blend,
                 RollupMode::Manual,
+                RollupMode::Flat,
             ])),
             prop::option::of(finite()),
             prop::collection::vec((finite(), date(), opt_text(), extra(nulls)), 0..2),

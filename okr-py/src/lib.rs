@@ -57,6 +57,17 @@ fn save_error(py: Python<'_>, err: &okr_core::SaveError) -> PyErr {
     error(py, "OkrError", err.to_string())
 }
 
+fn edit_error(py: Python<'_>, err: &okr_core::edit::EditError) -> PyErr {
+    use okr_core::edit::EditError as E;
+    match err {
+        E::Load(e) => load_error(py, "LoadError", e),
+        E::UnknownKeyResult { .. } | E::UnknownObjective { .. } | E::UnknownMilestone { .. } => {
+            error(py, "UnknownIdError", err.to_string())
+        }
+        _ => error(py, "OkrError", err.to_string()),
+    }
+}
+
 fn update_error(py: Python<'_>, err: &okr_core::UpdateError) -> PyErr {
     error(py, "UnknownIdError", err.to_string())
 }
@@ -214,7 +225,7 @@ struct Scores {
     score: Option<f64>,
     /// Expected progress at the as-of date.
     expected: Option<f64>,
-    /// "on_track", "at_risk", "off_track" or "unknown".
+    /// "on_track", "at_risk", "off_track", "unknown" or (a dropped key result) "dropped".
     status: String,
     /// Forecast at the end of the cycle.
     forecast: Option<f64>,
@@ -256,7 +267,8 @@ struct Policy {
 impl Policy {
     #[new]
     #[pyo3(signature = (*, severities=None, score_cap=None, on_track=None, at_risk=None,
-        default_blend=None, max_key_results=None, max_objectives=None, stale_days=None))]
+        default_blend=None, max_key_results=None, max_objectives=None, stale_days=None,
+        default_rollup=None))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
@@ -268,6 +280,7 @@ impl Policy {
         max_key_results: Option<i64>,
         max_objectives: Option<i64>,
         stale_days: Option<i64>,
+        default_rollup: Option<String>,
     ) -> PyResult<Self> {
         let settings = okr_core::PolicySettings {
             severities: severities.map(|s| s.into_iter().collect()),
@@ -278,6 +291,7 @@ impl Policy {
             max_key_results,
             max_objectives,
             stale_days,
+            default_rollup,
         };
         okr_core::Policy::from_settings(&settings)
             .map(|inner| Policy { inner })
@@ -341,11 +355,16 @@ impl Policy {
     fn stale_days(&self) -> u32 {
         self.inner.stale_days
     }
+    #[getter]
+    fn default_rollup(&self) -> &'static str {
+        self.inner.default_rollup.as_str()
+    }
 
     fn __repr__(&self) -> String {
         format!(
             "Policy(severities={:?}, score_cap={:?}, on_track={:?}, at_risk={:?}, \
-             default_blend={:?}, max_key_results={}, max_objectives={}, stale_days={})",
+             default_blend={:?}, max_key_results={}, max_objectives={}, stale_days={}, \
+             default_rollup={:?})",
             self.severities(),
             self.inner.score_cap,
             self.inner.on_track,
@@ -353,7 +372,8 @@ impl Policy {
             self.inner.default_blend,
             self.inner.max_key_results,
             self.inner.max_objectives,
-            self.inner.stale_days
+            self.inner.stale_days,
+            self.inner.default_rollup.as_str()
         )
     }
 }
@@ -674,26 +694,20 @@ impl TableSource {
 // ---------------------------------------------------------------------------------------
 // Functions
 
-/// Loads a document from a file (format from the extension unless given).
+/// Loads a document from a file (format from the extension unless given), through the
+/// core's file loader: its size limit (`max_bytes`), streaming and UTF-8 positions.
 #[pyfunction]
-#[pyo3(signature = (path, format=None))]
-fn load(py: Python<'_>, path: PathBuf, format: Option<&str>) -> PyResult<Document> {
-    let result = match format {
-        None => okr_core::Document::from_path(&path),
-        Some(f) => {
-            let format = format_named(f)?;
-            let text = std::fs::read_to_string(&path).map_err(|e| {
-                error(
-                    py,
-                    "OkrError",
-                    format!("cannot read `{}`: {e}", path.display()),
-                )
-            })?;
-            okr_core::Document::from_str(&text, format)
-                .map_err(|e| e.with_source(path.display().to_string()))
-        }
-    };
-    result
+#[pyo3(signature = (path, format=None, *, max_bytes=None))]
+fn load(
+    py: Python<'_>,
+    path: PathBuf,
+    format: Option<&str>,
+    max_bytes: Option<usize>,
+) -> PyResult<Document> {
+    let format = format.map(format_named).transpose()?;
+    let mut options = okr_core::LoadOptions::default();
+    options.max_bytes = max_bytes.unwrap_or(options.max_bytes);
+    py.detach(|| okr_core::Document::from_path_as(&path, format, &options))
         .map(|inner| Document { inner })
         .map_err(|e| load_error(py, "LoadError", &e))
 }
@@ -708,10 +722,129 @@ fn loads(py: Python<'_>, text: &str, format: &str) -> PyResult<Document> {
         .map_err(|e| load_error(py, "LoadError", &e))
 }
 
+/// Applies an edit (its JSON form, see `okr_core::edit::Edit`) to a file in place and
+/// returns the new text.
+#[pyfunction]
+fn edit_file(py: Python<'_>, path: PathBuf, edit: &str) -> PyResult<String> {
+    let edit = okr_core::edit::Edit::from_json(edit).map_err(|e| edit_error(py, &e))?;
+    py.detach(|| okr_core::edit::apply_to_file(&path, &edit))
+        .map_err(|e| edit_error(py, &e))
+}
+
 /// The JSON Schema of the document format, as text.
 #[pyfunction]
 fn json_schema() -> String {
     okr_core::json_schema()
+}
+
+// ---------------------------------------------------------------------------------------
+// Import (SPEC §11)
+
+/// What an import read, kept in `extra` and skipped.
+#[pyclass(module = "okr", frozen)]
+struct ImportSummary {
+    /// Entities read, by kind (`objectives`, `key results`, …).
+    #[pyo3(get)]
+    read: Vec<(String, usize)>,
+    /// Source fields kept in `extra`, with how many entities had each.
+    #[pyo3(get)]
+    extra: Vec<(String, usize)>,
+    /// Items not imported: (where, why).
+    #[pyo3(get)]
+    skipped: Vec<(String, String)>,
+    /// Choices made on the user's behalf.
+    #[pyo3(get)]
+    notes: Vec<String>,
+    text: String,
+}
+
+#[pymethods]
+impl ImportSummary {
+    fn __str__(&self) -> String {
+        self.text.clone()
+    }
+
+    fn __repr__(&self) -> String {
+        let read: Vec<String> = self.read.iter().map(|(k, n)| format!("{n} {k}")).collect();
+        format!("<ImportSummary {}>", read.join(", "))
+    }
+}
+
+fn imported(
+    py: Python<'_>,
+    result: Result<okr_core::import::Imported, okr_core::LoadError>,
+) -> PyResult<(Document, ImportSummary)> {
+    let i = result.map_err(|e| load_error(py, "LoadError", &e))?;
+    let s = i.summary;
+    let summary = ImportSummary {
+        text: s.to_string(),
+        read: s.read,
+        extra: s.extra,
+        skipped: s.skipped.into_iter().map(|x| (x.at, x.reason)).collect(),
+        notes: s.notes,
+    };
+    Ok((Document { inner: i.document }, summary))
+}
+
+fn import_options(
+    map: Vec<(String, String)>,
+    fiscal_year_start: u32,
+    today: Option<&Bound<'_, PyAny>>,
+) -> PyResult<okr_core::import::ImportOptions> {
+    let today = match today {
+        Some(t) => date_from(t)?,
+        None => chrono::Local::now().date_naive(),
+    };
+    let mut options = okr_core::import::ImportOptions::with_today(today);
+    options.map = map;
+    options.fiscal_year_start = fiscal_year_start;
+    Ok(options)
+}
+
+/// Imports a spreadsheet's CSV text (and optionally a check-ins CSV text).
+#[pyfunction]
+#[pyo3(signature = (text, check_ins=None, map=Vec::new(), fiscal_year_start=1, today=None))]
+fn import_csv(
+    py: Python<'_>,
+    text: &str,
+    check_ins: Option<&str>,
+    map: Vec<(String, String)>,
+    fiscal_year_start: u32,
+    today: Option<&Bound<'_, PyAny>>,
+) -> PyResult<(Document, ImportSummary)> {
+    let options = import_options(map, fiscal_year_start, today)?;
+    imported(
+        py,
+        py.detach(|| okr_core::import::csv(text, check_ins, &options)),
+    )
+}
+
+/// Imports Viva Goals' data export (the ZIP or its folder).
+#[pyfunction]
+#[pyo3(signature = (path, fiscal_year_start=1, today=None))]
+fn import_viva_goals(
+    py: Python<'_>,
+    path: PathBuf,
+    fiscal_year_start: u32,
+    today: Option<&Bound<'_, PyAny>>,
+) -> PyResult<(Document, ImportSummary)> {
+    let options = import_options(Vec::new(), fiscal_year_start, today)?;
+    imported(
+        py,
+        py.detach(|| okr_core::import::viva_goals(&path, &options)),
+    )
+}
+
+/// Imports the JSON text of a GitLab GraphQL `workItems` query.
+#[pyfunction]
+#[pyo3(signature = (text, today=None))]
+fn import_gitlab(
+    py: Python<'_>,
+    text: &str,
+    today: Option<&Bound<'_, PyAny>>,
+) -> PyResult<(Document, ImportSummary)> {
+    let options = import_options(Vec::new(), 1, today)?;
+    imported(py, py.detach(|| okr_core::import::gitlab(text, &options)))
 }
 
 #[pymodule]
@@ -719,6 +852,11 @@ fn _okr(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(load, m)?)?;
     m.add_function(wrap_pyfunction!(loads, m)?)?;
     m.add_function(wrap_pyfunction!(json_schema, m)?)?;
+    m.add_function(wrap_pyfunction!(import_csv, m)?)?;
+    m.add_function(wrap_pyfunction!(import_viva_goals, m)?)?;
+    m.add_function(wrap_pyfunction!(import_gitlab, m)?)?;
+    m.add_class::<ImportSummary>()?;
+    m.add_function(wrap_pyfunction!(edit_file, m)?)?;
     m.add_class::<Document>()?;
     m.add_class::<Scorecard>()?;
     m.add_class::<Scores>()?;

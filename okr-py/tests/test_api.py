@@ -148,6 +148,15 @@ def test_policy_fields_and_files(tmp_path: Path) -> None:
     p = okr.Policy()
     assert (p.score_cap, p.on_track, p.at_risk, p.default_blend) == (1.0, 0.7, 0.4, 0.5)
     assert (p.max_key_results, p.max_objectives, p.stale_days, p.severities) == (5, 5, 14, {})
+    assert p.default_rollup == "auto"
+    # `top` has no key results: auto takes its children, (1 × 0.2 + 3 × 0) / 4 = 0.05;
+    # a default_rollup of key_results leaves it unscored.
+    assert okr.loads(SMALL).score(as_of=AS_OF).objective("top").score == pytest.approx(0.05)
+    own = okr.Policy(default_rollup="key_results")
+    assert own.default_rollup == "key_results"
+    assert okr.loads(SMALL).score(as_of=AS_OF, policy=own).objective("top").score is None
+    with pytest.raises(okr.PolicyError, match="did you mean `key_results`"):
+        okr.Policy(default_rollup="key_result")
     p = okr.Policy(severities={"side_project": "error"}, on_track=0.8, max_objectives=3)
     assert p.severities == {"side_project": "error"} and p.on_track == 0.8 and p.max_objectives == 3
     path = tmp_path / "policy.toml"

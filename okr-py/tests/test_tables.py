@@ -37,7 +37,7 @@ COLUMNS = {
     ],
     "check_ins": [
         ("key_result", S), ("objective", S), ("date", D), ("value", F), ("confidence", F),
-        ("note", S),
+        ("note", S), ("projection", F),
     ],
     "alignments": [("child", S), ("parent", S), ("weight", F), ("contributes", B), ("resolved", B)],
     "findings": [("code", S), ("severity", C), ("subjects", L), ("path", S), ("message", S), ("help", S)],
@@ -57,6 +57,11 @@ COLUMNS = {
         ("median", F), ("q3", F), ("share_sweet_spot", F), ("share_at_least_0_7", F),
         ("share_below_0_3", F), ("aspirational", I), ("share_aspirational_at_least_1", F),
         ("committed", I), ("committed_below_1", I),
+    ],
+    "grades": [
+        ("cycle", S), ("objective", S), ("key_results", I), ("scored", I), ("dropped", I),
+        ("mean", F), ("share_at_least_0_7", F), ("share_sweet_spot", F),
+        ("share_below_0_3", F), ("projected", F),
     ],
 }
 

@@ -27,8 +27,8 @@ pub struct Scores {
     pub progress: Option<f64>,
     /// Expected progress at the as-of date.
     pub expected: Option<f64>,
-    /// `on_track`, `at_risk`, `off_track` or `unknown`.
-    #[tsify(type = "\"on_track\" | \"at_risk\" | \"off_track\" | \"unknown\"")]
+    /// `on_track`, `at_risk`, `off_track`, `unknown` or (a key result dropped) `dropped`.
+    #[tsify(type = "\"on_track\" | \"at_risk\" | \"off_track\" | \"unknown\" | \"dropped\"")]
     pub status: String,
     /// Forecast at the end of the cycle.
     pub forecast: Option<f64>,
@@ -206,6 +206,12 @@ pub struct PolicyInput {
     /// Days without a check-in after which a key result is stale (14).
     #[tsify(optional)]
     pub stale_days: Option<i64>,
+    /// The rollup mode of every objective that names none (`auto`).
+    #[tsify(
+        optional,
+        type = "\"auto\" | \"key_results\" | \"children\" | \"blend\" | \"manual\""
+    )]
+    pub default_rollup: Option<String>,
 }
 
 // ---------------------------------------------------------------------------------------
@@ -284,6 +290,7 @@ fn policy_from(policy: JsValue) -> Result<okr_core::Policy, JsValue> {
         max_key_results: input.max_key_results,
         max_objectives: input.max_objectives,
         stale_days: input.stale_days,
+        default_rollup: input.default_rollup,
     };
     okr_core::Policy::from_settings(&settings).map_err(|e| load_error(&e.with_source("policy")))
 }
@@ -686,7 +693,7 @@ impl Scorecard {
 /// the `<okr-cascade>` widget and any other page draw the same palette.
 #[wasm_bindgen(
     js_name = statusColours,
-    unchecked_return_type = "Record<\"on_track\" | \"at_risk\" | \"off_track\" | \"unknown\", string>"
+    unchecked_return_type = "Record<\"on_track\" | \"at_risk\" | \"off_track\" | \"unknown\" | \"dropped\", string>"
 )]
 pub fn status_colours() -> Result<JsValue, JsValue> {
     let colours: BTreeMap<&str, &str> = [
@@ -694,6 +701,7 @@ pub fn status_colours() -> Result<JsValue, JsValue> {
         Status::AtRisk,
         Status::OffTrack,
         Status::Unknown,
+        Status::Dropped,
     ]
     .into_iter()
     .map(|s| (s.as_str(), okr_core::status_colour(s)))
@@ -705,4 +713,151 @@ pub fn status_colours() -> Result<JsValue, JsValue> {
 #[wasm_bindgen(js_name = jsonSchema)]
 pub fn json_schema() -> String {
     okr_core::json_schema()
+}
+
+// ---------------------------------------------------------------------------------------
+// Import (SPEC §11)
+
+/// What an import read, kept in `extra` and skipped.
+#[derive(Clone, Debug, Serialize, Tsify)]
+#[serde(rename_all = "camelCase")]
+pub struct ImportSummary {
+    /// Entities read, by kind: `[["objectives", 8], …]`.
+    pub read: Vec<(String, usize)>,
+    /// Source fields kept in `extra`, with how many entities had each.
+    pub extra: Vec<(String, usize)>,
+    /// Items not imported: `[where, why]`.
+    pub skipped: Vec<(String, String)>,
+    /// Choices made on the user's behalf.
+    pub notes: Vec<String>,
+    /// The summary as `okr import` prints it.
+    pub text: String,
+}
+
+/// The options of `importCsv`, `importVivaGoals` and `importGitlab` (all optional).
+#[derive(Clone, Debug, Default, Deserialize, Tsify)]
+#[serde(rename_all = "camelCase", default)]
+pub struct ImportOptions {
+    /// CSV: `{name: column}`, e.g. `{title: "Objective name"}`.
+    pub map: BTreeMap<String, String>,
+    /// The month (1–12) fiscal years start in; default 1.
+    pub fiscal_year_start: Option<u32>,
+    /// The date of values that carry none (`YYYY-MM-DD`); default today.
+    pub today: Option<String>,
+}
+
+fn import_options(o: JsValue) -> Result<okr_core::import::ImportOptions, JsValue> {
+    let o: ImportOptions = if o.is_undefined() || o.is_null() {
+        ImportOptions::default()
+    } else {
+        serde_wasm_bindgen::from_value(o)
+            .map_err(|e| js_error(&format!("invalid import options: {e}")))?
+    };
+    let today = match &o.today {
+        Some(t) => date_from(t)?,
+        None => today(),
+    };
+    let mut options = okr_core::import::ImportOptions::with_today(today);
+    options.map = o.map.into_iter().collect();
+    options.fiscal_year_start = o.fiscal_year_start.unwrap_or(1);
+    Ok(options)
+}
+
+/// `{document, summary}`: the imported `Document` and its `ImportSummary`.
+fn imported(
+    result: Result<okr_core::import::Imported, okr_core::LoadError>,
+) -> Result<JsValue, JsValue> {
+    let i = result.map_err(|e| load_error(&e))?;
+    let s = i.summary;
+    let summary = ImportSummary {
+        text: s.to_string(),
+        read: s.read,
+        extra: s.extra,
+        skipped: s.skipped.into_iter().map(|x| (x.at, x.reason)).collect(),
+        notes: s.notes,
+    };
+    let out = js_sys::Object::new();
+    js_sys::Reflect::set(
+        &out,
+        &"document".into(),
+        &Document { inner: i.document }.into(),
+    )?;
+    js_sys::Reflect::set(&out, &"summary".into(), &to_js(&summary)?)?;
+    Ok(out.into())
+}
+
+/// Imports a spreadsheet's CSV text, and optionally a check-ins CSV text (`key_result,
+/// date, value, confidence, note`). Returns `{document, summary}`; throws an `Error` whose
+/// `problems` give every problem's row (`line`), column and header (`path`).
+#[wasm_bindgen(js_name = importCsv, unchecked_return_type = "{document: Document, summary: ImportSummary}")]
+pub fn import_csv(
+    text: &str,
+    #[wasm_bindgen(js_name = checkIns)] check_ins: Option<String>,
+    #[wasm_bindgen(unchecked_param_type = "ImportOptions | undefined")] options: JsValue,
+) -> Result<JsValue, JsValue> {
+    let options = import_options(options)?;
+    imported(okr_core::import::csv(text, check_ins.as_deref(), &options))
+}
+
+/// Imports the JSON text of a GitLab GraphQL `workItems` query. Returns `{document,
+/// summary}`.
+#[wasm_bindgen(js_name = importGitlab, unchecked_return_type = "{document: Document, summary: ImportSummary}")]
+pub fn import_gitlab(
+    text: &str,
+    #[wasm_bindgen(unchecked_param_type = "ImportOptions | undefined")] options: JsValue,
+) -> Result<JsValue, JsValue> {
+    let options = import_options(options)?;
+    imported(okr_core::import::gitlab(text, &options))
+}
+
+/// Imports Viva Goals' data export from its JSON files: `{fileName: text}` (the names
+/// choose each file's role: `…TimePeriods…`, `…Teams…`, `…Users…`, `…objectives…`,
+/// `…checkins…`). Returns `{document, summary}`.
+#[wasm_bindgen(js_name = importVivaGoals, unchecked_return_type = "{document: Document, summary: ImportSummary}")]
+pub fn import_viva_goals(
+    #[wasm_bindgen(unchecked_param_type = "Record<string, string>")] files: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "ImportOptions | undefined")] options: JsValue,
+) -> Result<JsValue, JsValue> {
+    let files: BTreeMap<String, String> = serde_wasm_bindgen::from_value(files)
+        .map_err(|e| js_error(&format!("expected `{{fileName: text}}`: {e}")))?;
+    let files: Vec<(String, String)> = files.into_iter().collect();
+    let options = import_options(options)?;
+    imported(okr_core::import::viva_goals_files(&files, &options))
+}
+
+/// Imports Viva Goals' data export from the bytes of its ZIP file (a `Uint8Array`).
+#[wasm_bindgen(js_name = importVivaGoalsZip, unchecked_return_type = "{document: Document, summary: ImportSummary}")]
+pub fn import_viva_goals_zip(
+    bytes: &[u8],
+    #[wasm_bindgen(unchecked_param_type = "ImportOptions | undefined")] options: JsValue,
+) -> Result<JsValue, JsValue> {
+    let options = import_options(options)?;
+    imported(okr_core::import::viva_goals_zip(bytes, &options))
+}
+
+/// Applies an edit to a document's text and returns the new text, in which only the
+/// inserted check-in, `done:` or override is new (comments, order and layout stay). The
+/// edit is an object tagged by `edit`, e.g. `{edit: "check_in", key_result: "p99",
+/// check_in: {date: "2021-08-22", value: 290}}`. Throws an `Error` with the core's message
+/// (an unknown id names the closest one) when the edit cannot be made.
+#[wasm_bindgen(js_name = applyEdit)]
+pub fn apply_edit(
+    text: &str,
+    #[wasm_bindgen(unchecked_param_type = "\"json\" | \"yaml\" | \"toml\"")] format: &str,
+    #[wasm_bindgen(unchecked_param_type = "object")] edit: JsValue,
+) -> Result<String, JsValue> {
+    let format = Format::from_name(format).ok_or_else(|| {
+        js_error(&format!(
+            "unknown format `{format}`: use \"json\", \"yaml\" or \"toml\""
+        ))
+    })?;
+    let edit = serde_wasm_bindgen::from_value::<serde_json::Value>(edit)
+        .map_err(|e| js_error(&format!("not an edit: {e}")))
+        .and_then(|v| {
+            okr_core::edit::Edit::from_json(&v.to_string()).map_err(|e| js_error(&e.to_string()))
+        })?;
+    okr_core::edit::apply(text, format, &edit).map_err(|e| match e {
+        okr_core::edit::EditError::Load(l) => load_error(&l),
+        other => js_error(&other.to_string()),
+    })
 }

@@ -107,6 +107,11 @@ test("policy settings are checked by the core", () => {
   assert.deepEqual(stale({ staleDays: 61 }), []);
   assert.deepEqual([...new Set(stale({ severities: { stale_check_in: "error" } }).map((f) => f.severity))], ["error"]);
   assert.equal(doc.score("2021-10-01", { atRisk: 0.3 }).objective("a").status, "at_risk");
+  // `top` has no key results: auto takes its children, (1 × 0.2 + 3 × 0) / 4 = 0.05;
+  // a default rollup of key_results leaves it unscored.
+  assert.ok(close(doc.score("2021-10-01").objective("top").score, 0.05));
+  assert.equal(doc.score("2021-10-01", { defaultRollup: "key_results" }).objective("top").score, null);
+  assert.throws(() => doc.score("2021-10-01", { defaultRollup: "key_result" }), /did you mean `key_results`/);
   assert.throws(() => doc.validate("2021-10-01", { severities: { side_projet: "off" } }), (e) => {
     assert.ok(e instanceof Error);
     assert.match(e.message, /did you mean `side_project`/);

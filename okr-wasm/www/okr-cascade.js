@@ -38,12 +38,13 @@ export function loadWasm() {
   return ready;
 }
 
-const STATUSES = ["on_track", "at_risk", "off_track", "unknown"];
+const STATUSES = ["on_track", "at_risk", "off_track", "unknown", "dropped"];
 const STATUS_LABEL = {
   on_track: "on track",
   at_risk: "at risk",
   off_track: "off track",
   unknown: "unscored",
+  dropped: "dropped",
 };
 const UNSCORED = { score: null, progress: null, expected: null, status: "unknown", forecast: null };
 /** Children shown under one parent before a "show more" row. */
@@ -83,6 +84,7 @@ header input[type="search"] { width: 15em; margin-left: 0; }
   padding: 10px 14px; border-radius: 8px; margin-bottom: 12px; }
 .notice { border-color: var(--okr-at-risk); background: var(--okr-warning-surface); color: var(--okr-text); }
 .error ul, .notice ul { margin: 6px 0 0; padding-left: 20px; font-family: ui-monospace, monospace; font-size: 12px; }
+.pill.dropped { background: var(--okr-dropped); }
 ul.tree, ul.children { list-style: none; margin: 0; padding: 0; }
 ul.children { margin-left: 22px; border-left: 1px dashed var(--okr-border-strong); padding-left: 8px; }
 li.objective, li.more { margin: 4px 0; }
@@ -112,6 +114,8 @@ button:focus-visible, select:focus-visible, input:focus-visible { outline: 2px s
 .status.unknown { color: var(--okr-muted); }
 .fill.on_track { background: var(--okr-on-track); } .fill.at_risk { background: var(--okr-at-risk); }
 .fill.off_track { background: var(--okr-off-track); } .fill.unknown { background: var(--okr-unknown); }
+.status.dropped { color: var(--okr-muted); text-decoration: line-through; }
+.fill.dropped { background: var(--okr-dropped); }
 ul.krs { list-style: none; margin: 4px 0 6px 30px; padding: 0; }
 li.kr { display: grid; grid-template-columns: 1fr 150px 54px 80px; gap: 8px; align-items: center; padding: 2px 8px; font-size: 13px; }
 button.checkin-btn, li.more { font: inherit; font-size: 12px; padding: 1px 8px; border-radius: 6px;
@@ -336,7 +340,7 @@ export class OkrCascade extends HTMLElement {
     if (!this._doc) return;
     if (!this._palette.textContent) {
       const c = statusColours();
-      this._palette.textContent = `:host { --okr-on-track: ${c.on_track}; --okr-at-risk: ${c.at_risk}; --okr-off-track: ${c.off_track}; --okr-unknown: ${c.unknown}; }`;
+      this._palette.textContent = `:host { --okr-on-track: ${c.on_track}; --okr-at-risk: ${c.at_risk}; --okr-off-track: ${c.off_track}; --okr-unknown: ${c.unknown}; --okr-dropped: ${c.dropped}; }`;
     }
     let card;
     try {
@@ -419,7 +423,7 @@ export class OkrCascade extends HTMLElement {
   _scoresFrom(report) {
     this._obj = new Map();
     this._kr = new Map();
-    this._counts = { on_track: 0, at_risk: 0, off_track: 0, unknown: 0 };
+    this._counts = { on_track: 0, at_risk: 0, off_track: 0, unknown: 0, dropped: 0 };
     for (const o of report.objectives) {
       this._obj.set(o.id, o);
       this._counts[o.status] += 1;

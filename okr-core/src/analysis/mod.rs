@@ -17,12 +17,13 @@
 //! |---|---|---|
 //! | `objectives` | objective | `id`, `title`, `cycle`, `level`, `team`?, `owners` (list), `themes` (list), `score`?, `progress`?, `expected`?, `status`, `forecast`?, `depth`? (alignment steps up to a root: 0 for objectives that align to nothing, else 1 + the deepest parent; null on an alignment cycle), `top_objectives` (list: the top-level objectives it traces to through any link), `unaligned`? (the share of its effort that reaches no top-level objective, see contributions) |
 //! | `key_results` | key result | `id`, `objective`, `kind`, `weight`, `unit`?, `value`? (latest check-in value on or before the as-of date; `true`/`false` as 1/0), `progress`?, `score`?, `expected`?, `status`, `forecast`? |
-//! | `check_ins` | check-in | `key_result`, `objective`, `date`, `value` (booleans as 1/0), `confidence`?, `note`? |
+//! | `check_ins` | check-in | `key_result`, `objective`, `date`, `value` (booleans as 1/0), `confidence`?, `note`?, `projection`? (the author's projection of the final score) |
 //! | `alignments` | alignment link | `child`, `parent`, `weight`, `contributes` (bool), `resolved` (bool: the parent exists) |
 //! | `findings` | validation finding | `code`, `severity`, `subjects` (list), `path`?, `message`, `help`? |
 //! | `people` | person and cycle | `person`, `name`?, `team`?, `cycle`, `objectives` (count owned), `shared` (count of those with more than one owner), `mean_score`? (mean score of the scored ones), `effort` (hours: each objective's `effort_hours` split evenly among its owners), `capacity`? (hours) |
 //! | `contributions` | objective and top-level objective it reaches | `objective`, `top`, `share` (fraction of the objective's effort that goes to `top`), `influence` (∂ score(top) / ∂ score(objective)) |
 //! | `engagement` | cycle and team | `cycle`, `team`, `people`, `people_with_objectives`, `share_people_with_objectives`?, `objectives`, `share_shared`?, `share_with_initiative`?, `share_aligned_to_top`?, `effort` (hours), `capacity` (hours), `effort_vs_capacity`? |
+//! | `grades` | objective, and cycle | how the key results are graded, as grading teams read a sheet (SPEC §3a): `cycle`, `objective`? (null on the row of the whole cycle, which counts every key result of the cycle once), `key_results` (count), `scored` (count), `dropped` (count), `mean`? (weighted mean of the scored key results' scores, KR weights; the plain mean when every weight is 1), `share_at_least_0_7`?, `share_sweet_spot`? (0.6 ≤ score ≤ 0.7), `share_below_0_3`? (shares of the scored key results, unweighted), `projected`? (the same weighted mean of their forecasts: projections where graders gave them) |
 //! | `distribution` | cycle and level | `cycle`, `level`, `objectives` (count), `scored` (count), `mean`?, `q1`?, `median`?, `q3`?, `share_sweet_spot`? (0.6 ≤ score ≤ 0.7), `share_at_least_0_7`?, `share_below_0_3`?, `aspirational`, `share_aspirational_at_least_1`? (sandbagging), `committed`, `committed_below_1` (count) |
 //!
 //! Definitions where SPEC §7 leaves room:
@@ -46,7 +47,7 @@
 
 use crate::check::{validate_scored, Finding};
 use crate::hash::{HashMap, HashSet};
-use crate::model::{Commitment, Document, Objective, RollupMode};
+use crate::model::{Commitment, Document, Objective};
 use crate::score::active_override;
 use crate::score::graph::{Graph, NONE};
 use crate::score::rollup::Scorecard;
@@ -231,6 +232,8 @@ table! {
         confidence: Option<f64>,
         /// Note.
         note: Option<String>,
+        /// The author's projection of the final score.
+        projection: Option<f64>,
     }
 }
 
@@ -372,8 +375,34 @@ table! {
     }
 }
 
+table! {
+    /// One row per objective, then one per cycle: the grades of the key results.
+    GradesTable = "grades" {
+        /// Cycle id.
+        cycle: String,
+        /// Objective id; null on the row of the whole cycle.
+        objective: Option<String>,
+        /// Key results.
+        key_results: u64,
+        /// Of those, scored (graded).
+        scored: u64,
+        /// Of those, dropped.
+        dropped: u64,
+        /// Weighted mean score of the scored ones.
+        mean: Option<f64>,
+        /// Share of the scored ones at 0.7 or more.
+        share_at_least_0_7: Option<f64>,
+        /// Share of the scored ones from 0.6 to 0.7.
+        share_sweet_spot: Option<f64>,
+        /// Share of the scored ones below 0.3.
+        share_below_0_3: Option<f64>,
+        /// Weighted mean forecast of the scored ones.
+        projected: Option<f64>,
+    }
+}
+
 /// The names of every table, in SPEC order.
-pub const TABLE_NAMES: [&str; 9] = [
+pub const TABLE_NAMES: [&str; 10] = [
     "objectives",
     "key_results",
     "check_ins",
@@ -383,6 +412,7 @@ pub const TABLE_NAMES: [&str; 9] = [
     "contributions",
     "engagement",
     "distribution",
+    "grades",
 ];
 
 /// Every table of a scored document.
@@ -406,6 +436,8 @@ pub struct Tables {
     pub engagement: EngagementTable,
     /// One row per cycle and level.
     pub distribution: DistributionTable,
+    /// One row per objective, then one per cycle.
+    pub grades: GradesTable,
 }
 
 impl Tables {
@@ -421,6 +453,7 @@ impl Tables {
             "contributions" => &self.contributions,
             "engagement" => &self.engagement,
             "distribution" => &self.distribution,
+            "grades" => &self.grades,
             _ => return None,
         })
     }
@@ -447,6 +480,8 @@ pub enum AnyTable {
     Engagement(EngagementTable),
     /// One row per cycle and level.
     Distribution(DistributionTable),
+    /// One row per objective, then one per cycle.
+    Grades(GradesTable),
 }
 
 impl AnyTable {
@@ -462,6 +497,7 @@ impl AnyTable {
             AnyTable::Contributions(t) => t,
             AnyTable::Engagement(t) => t,
             AnyTable::Distribution(t) => t,
+            AnyTable::Grades(t) => t,
         }
     }
 }
@@ -559,6 +595,7 @@ impl<C: Borrow<Scorecard>> TableBuilder<C> {
             "contributions" => AnyTable::Contributions(self.contributions()),
             "engagement" => AnyTable::Engagement(self.engagement()),
             "distribution" => AnyTable::Distribution(self.distribution()),
+            "grades" => AnyTable::Grades(self.grades()),
             _ => return None,
         })
     }
@@ -575,6 +612,7 @@ impl<C: Borrow<Scorecard>> TableBuilder<C> {
             contributions: self.contributions(),
             engagement: self.engagement(),
             distribution: self.distribution(),
+            grades: self.grades(),
         }
     }
 
@@ -627,6 +665,11 @@ impl<C: Borrow<Scorecard>> TableBuilder<C> {
     /// One row per cycle and level.
     pub fn distribution(&self) -> DistributionTable {
         self.scorecard().distribution_table()
+    }
+
+    /// One row per objective, then one per cycle: the key results' grades.
+    pub fn grades(&self) -> GradesTable {
+        self.scorecard().grades_table()
     }
 }
 
@@ -782,14 +825,8 @@ fn child_factors(card: &Scorecard) -> Vec<f64> {
             if active_override(&o.overrides, card.as_of().for_cycle(cycle)).is_some() {
                 return 0.0;
             }
-            let has_scored_kr = card.has_scored_kr(p);
-            let mode_factor = match o.rollup_mode() {
-                RollupMode::Manual | RollupMode::KeyResults => 0.0,
-                RollupMode::Auto if has_scored_kr => 0.0,
-                RollupMode::Auto | RollupMode::Children => 1.0,
-                RollupMode::Blend if has_scored_kr => 1.0 - card.blend_factor(p),
-                RollupMode::Blend => 1.0,
-            };
+            // (`manual` without an override is unscored, so returned above.)
+            let mode_factor = card.counted(p).children;
             let total: f64 = graph
                 .children
                 .of(p)
@@ -1115,6 +1152,72 @@ impl Scorecard {
         t
     }
 
+    fn grades_table(&self) -> GradesTable {
+        #[derive(Default)]
+        struct G {
+            krs: u64,
+            dropped: u64,
+            scores: Vec<f64>,
+            w: f64,
+            ws: f64,
+            wf: f64,
+        }
+        impl G {
+            fn add(&mut self, w: f64, s: &crate::Scores) {
+                self.krs += 1;
+                if s.status == crate::Status::Dropped {
+                    self.dropped += 1;
+                }
+                if let Some(x) = s.score {
+                    self.scores.push(x);
+                    self.w += w;
+                    self.ws += w * x;
+                    self.wf += w * s.forecast.unwrap_or(x);
+                }
+            }
+            fn push(&self, t: &mut GradesTable, cycle: &str, objective: Option<String>) {
+                let n = self.scores.len() as u64;
+                let count =
+                    |f: &dyn Fn(f64) -> bool| self.scores.iter().filter(|s| f(**s)).count() as u64;
+                t.cycle.push(cycle.to_owned());
+                t.objective.push(objective);
+                t.key_results.push(self.krs);
+                t.scored.push(n);
+                t.dropped.push(self.dropped);
+                t.mean.push((self.w > 0.0).then(|| self.ws / self.w));
+                t.share_at_least_0_7.push(ratio(count(&|s| s >= 0.7), n));
+                t.share_sweet_spot
+                    .push(ratio(count(&|s| (0.6..=0.7).contains(&s)), n));
+                t.share_below_0_3.push(ratio(count(&|s| s < 0.3), n));
+                t.projected.push((self.w > 0.0).then(|| self.wf / self.w));
+            }
+        }
+        let doc = self.document();
+        let mut t = GradesTable::default();
+        let mut per_cycle: Vec<(&str, G)> = doc
+            .cycles
+            .iter()
+            .map(|c| (c.id.as_str(), G::default()))
+            .collect();
+        let mut krs = self.key_results().peekable();
+        for o in &doc.objectives {
+            let mut g = G::default();
+            let whole = per_cycle.iter().position(|(c, _)| *c == o.cycle.as_str());
+            while let Some((_, kr, s)) = krs.next_if(|(ko, _, _)| std::ptr::eq(*ko, o)) {
+                let w = crate::score::graph::sane_weight(kr.weight);
+                g.add(w, &s);
+                if let Some((_, c)) = whole.and_then(|j| per_cycle.get_mut(j)) {
+                    c.add(w, &s);
+                }
+            }
+            g.push(&mut t, o.cycle.as_str(), Some(o.id.0.clone()));
+        }
+        for (c, g) in &per_cycle {
+            g.push(&mut t, c, None);
+        }
+        t
+    }
+
     fn distribution_table(&self) -> DistributionTable {
         let doc = self.document();
         let mut t = DistributionTable::default();
@@ -1177,6 +1280,7 @@ fn check_ins_table(doc: &Document) -> CheckInsTable {
             t.value.push(c.value.as_f64());
             t.confidence.push(c.confidence);
             t.note.push(c.note.clone());
+            t.projection.push(c.projection);
         }
     }
     t

@@ -9,6 +9,7 @@
 use crate::hash::{HashMap, HashSet};
 use crate::model::*;
 use crate::policy::{Policy, Severity};
+use crate::save::numbers::Num;
 use crate::score::graph::{Graph, NONE};
 use crate::score::rollup::{Scorecard, Scored, View};
 use crate::score::{active_override, AsOf};
@@ -40,9 +41,9 @@ macro_rules! rules {
 
 rules! {
     DUPLICATE_ID = "duplicate_id", Error, "two entities of one kind, or an objective and a key result, share an id";
-    UNKNOWN_REFERENCE = "unknown_reference", Error, "a cycle, level, team, person, theme, initiative or parent that does not exist";
+    UNKNOWN_REFERENCE = "unknown_reference", Error, "a cycle, level, team, person, theme, initiative or parent that does not exist (the help names the closest existing id when one is near)";
     ALIGNMENT_CYCLE = "alignment_cycle", Error, "the alignment links contain a cycle";
-    INVALID_VALUE = "invalid_value", Error, "NaN/infinity, negative weight, confidence outside 0..=1, blend outside 0..=1, negative capacity or effort";
+    INVALID_VALUE = "invalid_value", Error, "NaN/infinity, negative weight, confidence outside 0..=1, blend outside 0..=1, negative capacity or effort, or effort above the hours of its cycle (24 a day)";
     ZERO_RANGE = "zero_range", Error, "a metric key result with start = target";
     INVALID_CYCLE_DATES = "invalid_cycle_dates", Error, "a cycle ends before it starts";
     LEVEL_INVERSION = "level_inversion", Warning, "a child aligns to a parent that is not at a strictly higher level";
@@ -54,13 +55,14 @@ rules! {
     TOO_MANY_OBJECTIVES = "too_many_objectives", Warning, "an owner holds more than `max_objectives` objectives in one cycle";
     NO_OWNER = "no_owner", Warning, "an objective has no owner";
     CHECK_IN_OUTSIDE_CYCLE = "check_in_outside_cycle", Warning, "a check-in, plan point or milestone due/done date outside its objective's cycle";
-    STALE_CHECK_IN = "stale_check_in", Warning, "inside the cycle, a key result's last check-in (or the cycle start) is more than `stale_days` days before the as-of date";
+    STALE_CHECK_IN = "stale_check_in", Warning, "inside the cycle, a key result's last update — check-in or milestone done — (or the cycle start) is more than `stale_days` days before the as-of date";
     SIDE_PROJECT = "side_project", Warning, "a team- or individual-level objective tied to no initiative, neither itself nor through its key results";
-    OVER_CAPACITY = "over_capacity", Warning, "a person's effort in a cycle (each objective's effort split evenly among its owners) exceeds their capacity";
-    PERSON_WITHOUT_OBJECTIVES = "person_without_objectives", Info, "a person owns no objective in a cycle that has objectives of their team";
+    OVER_CAPACITY = "over_capacity", Warning, "a person's effort in an outermost cycle, counting the cycles within it (each objective's effort split evenly among its owners), exceeds their capacity";
+    PERSON_WITHOUT_OBJECTIVES = "person_without_objectives", Info, "a person owns no objective (nor a key result of one) in an outermost cycle (or a cycle within it) that has objectives of their team";
     STALE_OVERRIDE = "stale_override", Info, "a score override is older than the latest check-in below it";
     SANDBAGGING = "sandbagging", Info, "at or after cycle end, an aspirational objective scores 1.0 or more";
     WEIGHTS_ALL_ZERO = "weights_all_zero", Warning, "an objective's inputs all have weight zero";
+    CHILDREN_NOT_COUNTED = "children_not_counted", Warning, "an objective in `auto` mode (its own or the policy's `default_rollup`) is scored from its key results while objectives contribute to it, whose scores therefore do not count";
 }
 
 /// The rule with this code.
@@ -306,7 +308,7 @@ fn validate_view(card: &View<'_>) -> Vec<Finding> {
                 ),
                 "add key results that measure it",
             );
-        } else if o.rollup_mode() == RollupMode::KeyResults && scorable_krs == 0 {
+        } else if policy.rollup_mode(o) == RollupMode::KeyResults && scorable_krs == 0 {
             out.push(
                 code::NO_KEY_RESULTS,
                 vec![o.id.0.clone()],
@@ -439,13 +441,20 @@ fn references(doc: &Document, graph: &Graph, levels: &[&str], out: &mut Out<'_>)
     let people: HashSet<&str> = doc.people.iter().map(|c| c.id.as_str()).collect();
     let themes: HashSet<&str> = doc.themes.iter().map(|c| c.id.as_str()).collect();
     let initiatives: HashSet<&str> = doc.initiatives.iter().map(|c| c.id.as_str()).collect();
-    let mut missing = |subject: &str, what: &str, id: &str, path: String| {
+    let mut suggest = Suggest::new(doc, levels);
+    let mut missing = |subject: &str, what: &'static str, id: &str, path: String| {
+        let help = match suggest.closest(what, id) {
+            Some(near) => {
+                format!("did you mean `{near}`? (or define the {what} `{id}` in the document)")
+            }
+            None => format!("define the {what} `{id}` in the document, or fix the id"),
+        };
         out.push(
             code::UNKNOWN_REFERENCE,
             vec![subject.to_owned(), id.to_owned()],
             Some(path),
             format!("unknown {what} `{id}`"),
-            &format!("define the {what} `{id}` in the document, or fix the id"),
+            &help,
         );
     };
     for (i, t) in doc.teams.iter().enumerate() {
@@ -554,7 +563,78 @@ fn references(doc: &Document, graph: &Graph, levels: &[&str], out: &mut Out<'_>)
     }
 }
 
+/// The existing ids closest to unknown references, per kind of entity.
+struct Suggest<'d> {
+    doc: &'d Document,
+    levels: &'d [&'d str],
+    /// Answers already given, by kind and id (a typo tends to repeat).
+    seen: HashMap<(String, String), Option<&'d str>>,
+    /// Ids still to compare against before suggestions stop: a document with a million
+    /// dangling references to a million objectives must not take hours to check.
+    budget: usize,
+}
+
+impl<'d> Suggest<'d> {
+    fn new(doc: &'d Document, levels: &'d [&'d str]) -> Suggest<'d> {
+        Suggest {
+            doc,
+            levels,
+            seen: HashMap::default(),
+            budget: 20_000_000,
+        }
+    }
+
+    /// The ids of kind `what`, in document order.
+    fn known(&self, what: &str) -> Box<dyn Iterator<Item = &'d str> + 'd> {
+        let (doc, levels) = (self.doc, self.levels);
+        match what {
+            "cycle" => Box::new(doc.cycles.iter().map(|x| x.id.as_str())),
+            "level" => Box::new(levels.iter().copied()),
+            "team" => Box::new(doc.teams.iter().map(|x| x.id.as_str())),
+            "person" => Box::new(doc.people.iter().map(|x| x.id.as_str())),
+            "theme" => Box::new(doc.themes.iter().map(|x| x.id.as_str())),
+            "initiative" => Box::new(doc.initiatives.iter().map(|x| x.id.as_str())),
+            "parent objective" => Box::new(doc.objectives.iter().map(|x| x.id.as_str())),
+            _ => Box::new(std::iter::empty()),
+        }
+    }
+
+    /// The existing id of kind `what` closest to `id`: one equal to it but for case, else
+    /// the nearest within an edit distance of 2 (the first in document order on a tie).
+    fn closest(&mut self, what: &str, id: &str) -> Option<&'d str> {
+        let key = (what.to_owned(), id.to_owned());
+        if let Some(answer) = self.seen.get(&key) {
+            return *answer;
+        }
+        let lower = id.to_lowercase();
+        let len = lower.chars().count();
+        let mut best: Option<(usize, &'d str)> = None;
+        for known in self.known(what) {
+            if self.budget == 0 {
+                return None;
+            }
+            self.budget -= 1;
+            if known.chars().count().abs_diff(len) > 2 {
+                continue;
+            }
+            let k = known.to_lowercase();
+            let d = if k == lower {
+                0
+            } else {
+                strsim::damerau_levenshtein(&lower, &k).max(1)
+            };
+            if d <= 2 && best.is_none_or(|(b, _)| d < b) {
+                best = Some((d, known));
+            }
+        }
+        let answer = best.map(|(_, k)| k);
+        self.seen.insert(key, answer);
+        answer
+    }
+}
+
 fn invalid_values(doc: &Document, out: &mut Out<'_>) {
+    let out_policy_cap = out.policy.score_cap;
     let mut bad = |subject: &str, path: String, message: String| {
         out.push(
             code::INVALID_VALUE,
@@ -572,7 +652,7 @@ fn invalid_values(doc: &Document, out: &mut Out<'_>) {
             bad(
                 p.id.as_str(),
                 format!("people[{i}].capacity_hours"),
-                format!("capacity `{c}` must be a finite number ≥ 0"),
+                format!("capacity `{}` must be a finite number ≥ 0", Num(c)),
             );
         }
     }
@@ -583,14 +663,14 @@ fn invalid_values(doc: &Document, out: &mut Out<'_>) {
             bad(
                 s,
                 format!("{base}.blend"),
-                format!("blend `{b}` must be from 0 to 1"),
+                format!("blend `{}` must be from 0 to 1", Num(b)),
             );
         }
         if let Some(e) = o.effort_hours.filter(|&e| weight(e)) {
             bad(
                 s,
                 format!("{base}.effort_hours"),
-                format!("effort `{e}` must be a finite number ≥ 0"),
+                format!("effort `{}` must be a finite number ≥ 0", Num(e)),
             );
         }
         for (j, l) in o.aligns_to.iter().enumerate() {
@@ -598,7 +678,10 @@ fn invalid_values(doc: &Document, out: &mut Out<'_>) {
                 bad(
                     s,
                     format!("{base}.aligns_to[{j}].weight"),
-                    format!("link weight `{}` must be a finite number ≥ 0", l.weight),
+                    format!(
+                        "link weight `{}` must be a finite number ≥ 0",
+                        Num(l.weight)
+                    ),
                 );
             }
         }
@@ -607,7 +690,7 @@ fn invalid_values(doc: &Document, out: &mut Out<'_>) {
                 bad(
                     s,
                     format!("{base}.overrides[{j}].score"),
-                    format!("override score `{}` must be a finite number", ov.score),
+                    format!("override score `{}` must be a finite number", Num(ov.score)),
                 );
             }
         }
@@ -618,7 +701,7 @@ fn invalid_values(doc: &Document, out: &mut Out<'_>) {
                 bad(
                     kid,
                     format!("{kb}.weight"),
-                    format!("weight `{}` must be a finite number ≥ 0", kr.weight),
+                    format!("weight `{}` must be a finite number ≥ 0", Num(kr.weight)),
                 );
             }
             match &kr.kind {
@@ -628,7 +711,7 @@ fn invalid_values(doc: &Document, out: &mut Out<'_>) {
                             bad(
                                 kid,
                                 format!("{kb}.{name}"),
-                                format!("{name} `{v}` must be a finite number"),
+                                format!("{name} `{}` must be a finite number", Num(*v)),
                             );
                         }
                     }
@@ -637,7 +720,7 @@ fn invalid_values(doc: &Document, out: &mut Out<'_>) {
                     bad(
                         kid,
                         format!("{kb}.threshold"),
-                        format!("threshold `{threshold}` must be a finite number"),
+                        format!("threshold `{}` must be a finite number", Num(*threshold)),
                     );
                 }
                 KrKind::Milestones { milestones } => {
@@ -648,7 +731,7 @@ fn invalid_values(doc: &Document, out: &mut Out<'_>) {
                                 format!("{kb}.milestones[{m}].weight"),
                                 format!(
                                     "milestone weight `{}` must be a finite number ≥ 0",
-                                    ms.weight
+                                    Num(ms.weight)
                                 ),
                             );
                         }
@@ -661,7 +744,7 @@ fn invalid_values(doc: &Document, out: &mut Out<'_>) {
                     bad(
                         kid,
                         format!("{kb}.plan.{date}"),
-                        format!("plan value `{v}` must be a finite number"),
+                        format!("plan value `{}` must be a finite number", Num(*v)),
                     );
                 }
             }
@@ -671,20 +754,52 @@ fn invalid_values(doc: &Document, out: &mut Out<'_>) {
                     bad(
                         kid,
                         format!("{kb}.check_ins[{c}].value"),
-                        format!("value `{v}` must be a finite number"),
+                        format!("value `{}` must be a finite number", Num(v)),
                     );
                 }
                 if let Some(x) = ci.confidence.filter(|&x| share(x)) {
                     bad(
                         kid,
                         format!("{kb}.check_ins[{c}].confidence"),
-                        format!("confidence `{x}` must be from 0 to 1"),
+                        format!("confidence `{}` must be from 0 to 1", Num(x)),
+                    );
+                }
+                let cap = out_policy_cap;
+                if let Some(x) = ci.projection.filter(|&x| !(0.0..=cap).contains(&x)) {
+                    bad(
+                        kid,
+                        format!("{kb}.check_ins[{c}].projection"),
+                        format!("projection `{x}` must be from 0 to {cap}"),
+                    );
+                }
+                if matches!(kr.kind, KrKind::Graded) && v.is_finite() && !(0.0..=cap).contains(&v) {
+                    bad(
+                        kid,
+                        format!("{kb}.check_ins[{c}].value"),
+                        format!("grade `{v}` must be from 0 to {cap}"),
                     );
                 }
             }
         }
     }
     for (i, o) in doc.objectives.iter().enumerate() {
+        let (s, base) = (o.id.as_str(), Loc::At("objectives", i));
+        // More hours than its cycle has (24 a day) is a typo, e.g. minutes for hours.
+        if let (Some(e), Some(c)) = (o.effort_hours, doc.cycle(o.cycle.as_str())) {
+            let hours = ((c.end - c.start).num_days() + 1) * 24;
+            if hours > 0 && e > hours as f64 {
+                out.push(
+                    code::INVALID_VALUE,
+                    vec![s.to_owned()],
+                    Some(format!("{base}.effort_hours")),
+                    format!(
+                        "effort `{e}` is more than the {hours} hours of cycle `{}` ({} to {})",
+                        c.id, c.start, c.end
+                    ),
+                    "give the hours the objective takes in its cycle (`effort_hours`)",
+                );
+            }
+        }
         for (k, kr) in o.key_results.iter().enumerate() {
             if let KrKind::Metric { start, target, .. } = kr.kind {
                 if start == target {
@@ -692,7 +807,7 @@ fn invalid_values(doc: &Document, out: &mut Out<'_>) {
                         code::ZERO_RANGE,
                         vec![kr.id.0.clone()],
                         Some(format!("{}.target", kr_path(i, k))),
-                        format!("`{}` starts and ends at `{start}`: progress is undefined", kr.id),
+                        format!("`{}` starts and ends at `{}`: progress is undefined", kr.id, Num(start)),
                         "set a target different from the start, or use a `threshold` key result to hold a level",
                     );
                 }
@@ -754,21 +869,37 @@ fn stale_check_ins(
     out: &mut Out<'_>,
 ) {
     for (k, kr) in o.key_results.iter().enumerate() {
-        if matches!(kr.kind, KrKind::Baseline { .. }) {
+        if matches!(kr.kind, KrKind::Baseline { .. }) || crate::score::is_dropped(kr, d) {
             continue;
         }
-        let last = kr
+        // A milestone marked done is an update of its key result, like a check-in.
+        let done: &[Milestone] = match &kr.kind {
+            KrKind::Milestones { milestones } => milestones.as_slice(),
+            _ => &[],
+        };
+        let last_check_in = kr
             .check_ins
             .iter()
             .map(|ci| ci.date)
             .filter(|&x| x <= d)
             .max();
+        let last_done = done.iter().filter_map(|m| m.done).filter(|&x| x <= d).max();
+        let last = last_check_in.max(last_done);
         let since = last.unwrap_or(c.start).max(c.start);
         let days = (d - since).num_days();
         if days > i64::from(policy.stale_days) {
             let what = match last {
+                Some(l) if last_done > last_check_in => {
+                    format!("last update `{l}` (a milestone done)")
+                }
                 Some(l) => format!("last check-in `{l}`"),
-                None => format!("no check-in since the cycle started (`{}`)", c.start),
+                None if done.is_empty() => {
+                    format!("no check-in since the cycle started (`{}`)", c.start)
+                }
+                None => format!(
+                    "no check-in or milestone done since the cycle started (`{}`)",
+                    c.start
+                ),
             };
             out.push(
                 code::STALE_CHECK_IN,
@@ -778,15 +909,66 @@ fn stale_check_ins(
                     "`{}` has {what}: {days} days before `{d}`, more than {}",
                     kr.id, policy.stale_days
                 ),
-                "check in on the key result, even to record no change",
+                if done.is_empty() {
+                    "check in on the key result, even to record no change"
+                } else {
+                    "mark the milestones done so far with their `done` date, or check in to record no change"
+                },
             );
         }
     }
 }
 
+/// For each cycle (by index), the index of the outermost cycle it lies within: itself when
+/// it lies within no other. Of cycles with the same dates the first in document order is
+/// the outer one; a cycle within two overlapping outermost cycles goes to the later-starting
+/// one. Cycles that end before they start stand alone. O(c log c) for c cycles.
+fn outermost_cycles(cycles: &[Cycle]) -> Vec<usize> {
+    let mut outer: Vec<usize> = (0..cycles.len()).collect();
+    let mut sorted: Vec<usize> = (0..cycles.len())
+        .filter(|&i| cycles.get(i).is_some_and(|c| c.start <= c.end))
+        .collect();
+    // By start, the longest first, then document order: a cycle comes after every cycle
+    // it lies within.
+    sorted.sort_by_key(|&i| {
+        cycles
+            .get(i)
+            .map(|c| (c.start, std::cmp::Reverse(c.end), i))
+    });
+    let mut current: Option<usize> = None;
+    for i in sorted {
+        let Some(c) = cycles.get(i) else { continue };
+        match current.and_then(|o| cycles.get(o).map(|oc| (o, oc))) {
+            Some((o, oc)) if c.end <= oc.end => {
+                if let Some(slot) = outer.get_mut(i) {
+                    *slot = o;
+                }
+            }
+            _ => current = Some(i),
+        }
+    }
+    outer
+}
+
 fn people_rules(doc: &Document, graph: &Graph, policy: &Policy, out: &mut Out<'_>) {
-    // (person, cycle) → objectives owned, effort.
-    let mut owned: HashMap<(&str, &str), (Vec<usize>, f64)> = HashMap::default();
+    // Cycle id → the id of its outermost cycle (the first cycle of an id wins).
+    let outer_index = outermost_cycles(&doc.cycles);
+    let mut outer_of: HashMap<&str, &str> = HashMap::default();
+    for (i, c) in doc.cycles.iter().enumerate() {
+        let o = outer_index
+            .get(i)
+            .and_then(|&o| doc.cycles.get(o))
+            .map_or(c.id.as_str(), |oc| oc.id.as_str());
+        outer_of.entry(c.id.as_str()).or_insert(o);
+    }
+    fn outermost<'a>(map: &HashMap<&'a str, &'a str>, cycle: &'a str) -> &'a str {
+        map.get(cycle).copied().unwrap_or(cycle)
+    }
+    let outer = |cycle| outermost(&outer_of, cycle);
+    // (person, cycle) → objectives owned, for the objective count; (person, outermost
+    // cycle) → objectives owned and effort, counting the cycles within it.
+    let mut owned: HashMap<(&str, &str), Vec<usize>> = HashMap::default();
+    let mut owned_outer: HashMap<(&str, &str), (Vec<usize>, f64)> = HashMap::default();
     for (i, o) in doc.objectives.iter().enumerate() {
         let share = match o.effort_hours {
             Some(e) if e.is_finite() && e > 0.0 && !o.owners.is_empty() => {
@@ -799,12 +981,17 @@ fn people_rules(doc: &Document, graph: &Graph, policy: &Policy, out: &mut Out<'_
             if !seen.insert(p.as_str()) {
                 continue;
             }
-            let entry = owned.entry((p.as_str(), o.cycle.as_str())).or_default();
+            owned
+                .entry((p.as_str(), o.cycle.as_str()))
+                .or_default()
+                .push(i);
+            let entry = owned_outer
+                .entry((p.as_str(), outer(o.cycle.as_str())))
+                .or_default();
             entry.0.push(i);
             entry.1 += share;
         }
     }
-    let mut keys: Vec<&(&str, &str)> = owned.keys().collect();
     let person_index: HashMap<&str, usize> = doc
         .people
         .iter()
@@ -813,27 +1000,28 @@ fn people_rules(doc: &Document, graph: &Graph, policy: &Policy, out: &mut Out<'_
         .map(|(i, p)| (p.id.as_str(), i))
         .collect();
     let person_order = |p: &str| person_index.get(p).copied().unwrap_or(usize::MAX);
+    let ids = |person: &str, objectives: &[usize]| {
+        std::iter::once(person.to_owned())
+            .chain(
+                objectives
+                    .iter()
+                    .filter_map(|&i| doc.objectives.get(i).map(|o| o.id.0.clone())),
+            )
+            .collect::<Vec<_>>()
+    };
+    let path_of = |person: &str| person_index.get(person).map(|j| format!("people[{j}]"));
+    let mut keys: Vec<&(&str, &str)> = owned.keys().collect();
     keys.sort_by_key(|(p, c)| (person_order(p), *p, *c));
     for key in keys {
-        let Some((objectives, effort)) = owned.get(key) else {
+        let Some(objectives) = owned.get(key) else {
             continue;
         };
         let (person, cycle) = *key;
-        let path = person_index.get(person).map(|j| format!("people[{j}]"));
-        let ids = || {
-            std::iter::once(person.to_owned())
-                .chain(
-                    objectives
-                        .iter()
-                        .filter_map(|&i| doc.objectives.get(i).map(|o| o.id.0.clone())),
-                )
-                .collect::<Vec<_>>()
-        };
         if objectives.len() > policy.max_objectives as usize {
             out.push(
                 code::TOO_MANY_OBJECTIVES,
-                ids(),
-                path.clone(),
+                ids(person, objectives),
+                path_of(person),
                 format!(
                     "`{person}` owns {} objectives in cycle `{cycle}`, more than {}",
                     objectives.len(),
@@ -842,6 +1030,14 @@ fn people_rules(doc: &Document, graph: &Graph, policy: &Policy, out: &mut Out<'_
                 "focus: fewer objectives get done",
             );
         }
+    }
+    let mut keys: Vec<&(&str, &str)> = owned_outer.keys().collect();
+    keys.sort_by_key(|(p, c)| (person_order(p), *p, *c));
+    for key in keys {
+        let Some((objectives, effort)) = owned_outer.get(key) else {
+            continue;
+        };
+        let (person, cycle) = *key;
         let capacity = person_index
             .get(person)
             .and_then(|&j| doc.people.get(j))
@@ -849,27 +1045,46 @@ fn people_rules(doc: &Document, graph: &Graph, policy: &Policy, out: &mut Out<'_
             .filter(|c| c.is_finite());
         if let Some(cap) = capacity {
             if *effort > cap {
+                let nested = objectives
+                    .iter()
+                    .filter_map(|&i| doc.objectives.get(i))
+                    .any(|o| o.cycle.as_str() != cycle);
+                let within = if nested {
+                    " (with the cycles within it)"
+                } else {
+                    ""
+                };
                 out.push(
                     code::OVER_CAPACITY,
-                    ids(),
-                    path,
-                    format!("`{person}` has {effort} hours of objectives in cycle `{cycle}`, more than the capacity of {cap}"),
+                    ids(person, objectives),
+                    path_of(person),
+                    format!("`{person}` has {} hours of objectives in cycle `{cycle}`{within}, more than the capacity of {}", Num(*effort), Num(cap)),
                     "drop or share an objective, lower its `effort_hours`, or raise `capacity_hours`",
                 );
             }
         }
     }
-    // People with a team who own nothing in a cycle that has objectives of their team.
-    // Team → its cycles in order of first appearance (hashed: linear in the objectives).
+    // Owning a key result of an objective counts as owning an objective; keyed by the
+    // outermost cycle of the objective's cycle, as `owned_outer` is.
+    let mut kr_owned: HashSet<(&str, &str)> = HashSet::default();
+    for o in &doc.objectives {
+        for kr in &o.key_results {
+            for p in &kr.owners {
+                kr_owned.insert((p.as_str(), outer(o.cycle.as_str())));
+            }
+        }
+    }
+    // People with a team who own nothing in an outermost cycle that has objectives of
+    // their team (in it or in a cycle within it).
+    // Team → its outermost cycles in order of first appearance (hashed: linear in the
+    // objectives).
     let mut seen_team_cycles: HashSet<(&str, &str)> = HashSet::default();
     let mut team_cycles: HashMap<&str, Vec<&str>> = HashMap::default();
     for o in &doc.objectives {
         if let Some(t) = &o.team {
-            if seen_team_cycles.insert((t.as_str(), o.cycle.as_str())) {
-                team_cycles
-                    .entry(t.as_str())
-                    .or_default()
-                    .push(o.cycle.as_str());
+            let c = outer(o.cycle.as_str());
+            if seen_team_cycles.insert((t.as_str(), c)) {
+                team_cycles.entry(t.as_str()).or_default().push(c);
             }
         }
     }
@@ -879,7 +1094,9 @@ fn people_rules(doc: &Document, graph: &Graph, policy: &Policy, out: &mut Out<'_
             .get(team.as_str())
             .map_or(&[][..], Vec::as_slice);
         for cycle in cycles {
-            if !owned.contains_key(&(p.id.as_str(), *cycle)) {
+            if !owned_outer.contains_key(&(p.id.as_str(), *cycle))
+                && !kr_owned.contains(&(p.id.as_str(), *cycle))
+            {
                 out.push(
                     code::PERSON_WITHOUT_OBJECTIVES,
                     vec![p.id.0.clone()],
@@ -888,7 +1105,7 @@ fn people_rules(doc: &Document, graph: &Graph, policy: &Policy, out: &mut Out<'_
                         "`{}` of team `{team}` owns no objective in cycle `{cycle}`",
                         p.id
                     ),
-                    "give every engineer an objective that addresses the company's",
+                    "give them an objective of their own, or add them to the `owners` of one of their team's objectives or key results",
                 );
             }
         }
@@ -957,13 +1174,16 @@ fn scored_rules(card: &View<'_>, out: &mut Out<'_>) {
                     code::SANDBAGGING,
                     vec![o.id.0.clone()],
                     Some(obj_path(i)),
-                    format!("aspirational objective `{}` scored {score} at the end of cycle `{}`", o.id, c.id),
+                    format!("aspirational objective `{}` scored {} at the end of cycle `{}`", o.id, Num(score), c.id),
                     "an aspirational objective that is fully met was probably not ambitious enough; aim higher next cycle, or mark it `committed`",
                 );
             }
         }
         if graph.on_cycle(i as u32) {
             continue;
+        }
+        if card.policy.rollup_mode(o) == RollupMode::Auto && card.has_scored_kr(i as u32) {
+            children_not_counted(doc, graph, i, o, out);
         }
         let (inputs, weight_sum) = card.mode_inputs(i as u32);
         if inputs > 0 && weight_sum == 0.0 {
@@ -979,4 +1199,46 @@ fn scored_rules(card: &View<'_>, out: &mut Out<'_>) {
             );
         }
     }
+}
+
+/// `children_not_counted`: objective `i`, in `auto` mode with a scored key result, has
+/// contributing children whose scores do not count.
+fn children_not_counted(doc: &Document, graph: &Graph, i: usize, o: &Objective, out: &mut Out<'_>) {
+    let mut children: Vec<usize> = graph
+        .children
+        .of(i as u32)
+        .iter()
+        .filter(|e| e.contributes)
+        .map(|e| e.node as usize)
+        .collect();
+    if children.is_empty() {
+        return;
+    }
+    children.sort_unstable();
+    children.dedup();
+    let ids: Vec<String> = children
+        .iter()
+        .filter_map(|&c| doc.objectives.get(c).map(|x| x.id.0.clone()))
+        .collect();
+    let shown: Vec<String> = ids.iter().take(3).map(|id| format!("`{id}`")).collect();
+    let more = match ids.len() {
+        n if n > 3 => format!(" and {} more", n - 3),
+        _ => String::new(),
+    };
+    let (what, verb, does) = if ids.len() == 1 {
+        ("objective", "contributes", "does")
+    } else {
+        ("objectives", "contribute", "do")
+    };
+    out.push(
+        code::CHILDREN_NOT_COUNTED,
+        std::iter::once(o.id.0.clone()).chain(ids.iter().cloned()).collect(),
+        Some(obj_path(i)),
+        format!(
+            "`{}` is scored from its key results only (rollup `auto`): the {what} {}{more} that {verb} to it {does} not count",
+            o.id,
+            shown.join(", ")
+        ),
+        "set `rollup: blend` or `rollup: children` on it to count them, `rollup: key_results` to say that this is meant, or `default_rollup` in the policy",
+    );
 }

@@ -125,11 +125,43 @@ pub(crate) fn describe(v: &Value) -> &'static str {
 }
 
 fn expected(cx: &mut Cx, node: &Node, path: &Path<'_>, what: &str) {
-    cx.report(
-        path,
-        Some(node.pos),
-        format!("expected {what}, found {}", describe(&node.value)),
-    );
+    cx.report(path, Some(node.pos), expected_message(what, &node.value));
+}
+
+/// `expected X, found Y`, with the value shown and the usual fix where there is one.
+fn expected_message(what: &str, found: &Value) -> String {
+    let shown = match found {
+        Value::Str(s) if s.chars().count() <= 40 => Some(format!("`{s}`")),
+        Value::Int(i) => Some(format!("`{i}`")),
+        Value::Float(f) => Some(format!("`{}`", crate::save::numbers::Num(*f))),
+        Value::Bool(b) => Some(format!("`{b}`")),
+        _ => None,
+    };
+    let found_text = match &shown {
+        Some(v) => format!("{} {v}", describe(found)),
+        None => describe(found).to_owned(),
+    };
+    let fix = match (what, found) {
+        ("a list", Value::Str(_) | Value::Int(_) | Value::Float(_) | Value::Bool(_)) => {
+            ": for a list of one, put it in brackets: `[…]`"
+        }
+        ("a number", Value::Str(s)) if s.trim().parse::<f64>().is_ok() => {
+            ": remove the quotes around it"
+        }
+        ("a string", Value::Int(_) | Value::Float(_) | Value::Bool(_)) => {
+            ": put it in quotes to write it as text"
+        }
+        ("`true` or `false`", Value::Str(s))
+            if ["yes", "no", "on", "off", "y", "n"].contains(&s.to_lowercase().as_str()) =>
+        {
+            ": YAML 1.2 reads `yes`, `no`, `on` and `off` as text, write `true` or `false`"
+        }
+        ("`true` or `false`", Value::Str(s)) if matches!(s.as_str(), "true" | "false") => {
+            ": remove the quotes around it"
+        }
+        _ => "",
+    };
+    format!("expected {what}, found {found_text}{fix}")
 }
 
 /// The known key closest to `unknown`, if any is close enough to be a likely typo.
@@ -177,21 +209,37 @@ impl<'n> Record<'n> {
             expected(cx, node, path, &format!("{what} (a mapping)"));
             return None;
         };
-        for (i, (key, _)) in entries.iter().enumerate() {
+        for (i, (key, value)) in entries.iter().enumerate() {
+            let before = entries.get(..i).unwrap_or_default();
             if !known.contains(&key.name.as_str()) {
+                let message = match (before.last(), &value.value) {
+                    // `{title: Cut costs, then grow}`: a `,` ended the title early.
+                    (
+                        Some((
+                            prev,
+                            Node {
+                                value: Value::Str(text),
+                                pos,
+                            },
+                        )),
+                        Value::Null,
+                    ) if pos.line == key.pos.line && closest(&key.name, known).is_none() => {
+                        format!(
+                            "`{}` is read as a field because a `,` ends the value of `{}` before it: put the whole value in quotes, `{}: \"{text}, {}\"`",
+                            key.name, prev.name, prev.name, key.name
+                        )
+                    }
+                    _ => unknown_key_message("field", &key.name, known),
+                };
+                cx.report(&path.key(&key.name), Some(key.pos), message);
+            } else if let Some((first, _)) = before.iter().find(|(k, _)| k.name == key.name) {
                 cx.report(
                     &path.key(&key.name),
                     Some(key.pos),
-                    unknown_key_message("field", &key.name, known),
-                );
-            } else if entries
-                .get(..i)
-                .is_some_and(|before| before.iter().any(|(k, _)| k.name == key.name))
-            {
-                cx.report(
-                    &path.key(&key.name),
-                    Some(key.pos),
-                    format!("duplicate field `{}`", key.name),
+                    format!(
+                        "duplicate field `{}` (first on line {}): remove one of them",
+                        key.name, first.pos.line
+                    ),
                 );
             }
         }
@@ -376,17 +424,64 @@ pub(crate) fn parse_date(s: &str) -> Option<NaiveDate> {
     parsed.to_naive_date().ok()
 }
 
+/// Why a text is not a date `YYYY-MM-DD`: a day that its month lacks, a month that does
+/// not exist, or another shape.
+pub(crate) fn not_a_date(s: &str) -> String {
+    const MONTHS: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    let parts: Vec<&str> = s.split('-').collect();
+    let digits = |p: &str, n: usize| p.len() == n && p.bytes().all(|b| b.is_ascii_digit());
+    if let &[y, m, d] = parts.as_slice() {
+        if digits(y, 4) && digits(m, 2) && digits(d, 2) {
+            let (year, month, day): (i32, u32, u32) = (
+                y.parse().unwrap_or(0),
+                m.parse().unwrap_or(0),
+                d.parse().unwrap_or(0),
+            );
+            let Some(name) = month.checked_sub(1).and_then(|i| MONTHS.get(i as usize)) else {
+                return format!(
+                    "`{s}` is not a date: there is no month `{m}` (months go from `01` to `12`)"
+                );
+            };
+            let days = (28..=31)
+                .rev()
+                .find(|&n| NaiveDate::from_ymd_opt(year, month, n).is_some())
+                .unwrap_or(31);
+            if day == 0 || day > days {
+                return format!("`{s}` is not a date: {name} {y} has {days} days");
+            }
+        }
+        if y.len() == 4 && digits(y, 4) && (1..=2).contains(&m.len()) && (1..=2).contains(&d.len())
+        {
+            if let (Ok(month), Ok(day)) = (m.parse::<u32>(), d.parse::<u32>()) {
+                return format!(
+                    "expected a date `YYYY-MM-DD`, found `{s}`: write the month and day with two digits, `{y}-{month:02}-{day:02}`"
+                );
+            }
+        }
+    }
+    format!("expected a date `YYYY-MM-DD`, found `{s}`")
+}
+
 /// A date `YYYY-MM-DD`.
 pub(crate) fn date(cx: &mut Cx, node: &Node, path: &Path<'_>) -> Option<NaiveDate> {
     match &node.value {
         Value::Str(s) => match parse_date(s) {
             Some(d) => Some(d),
             None => {
-                cx.report(
-                    path,
-                    Some(node.pos),
-                    format!("expected a date `YYYY-MM-DD`, found `{s}`"),
-                );
+                cx.report(path, Some(node.pos), not_a_date(s));
                 None
             }
         },

@@ -10,8 +10,8 @@ use crate::load::convert::{
 use crate::load::options::{self as limits, LoadOptions};
 use crate::load::syntax::{self, Node, ParseLimits, Value as V};
 use crate::model::*;
+use crate::save::numbers::Whole;
 use std::collections::BTreeMap;
-use std::io::Write as _;
 use std::path::Path as FsPath;
 
 /// A document format.
@@ -158,11 +158,9 @@ pub(crate) fn read_text(path: &FsPath) -> Result<String, LoadError> {
     let bytes = std::fs::read(path)
         .map_err(|e| LoadError::single(format!("cannot read the file: {e}")).with_source(&name))?;
     String::from_utf8(bytes).map_err(|e| {
-        LoadError::single(format!(
-            "the file is not valid UTF-8 (invalid byte at offset {})",
-            e.utf8_error().valid_up_to()
-        ))
-        .with_source(&name)
+        let at = utf8_text(e.as_bytes()).err();
+        at.unwrap_or_else(|| LoadError::single("the file is not valid UTF-8".into()))
+            .with_source(&name)
     })
 }
 
@@ -276,9 +274,39 @@ impl Document {
         path: impl AsRef<FsPath>,
         options: &LoadOptions,
     ) -> Result<Document, LoadError> {
+        Document::from_path_as(path, None, options)
+    }
+
+    /// Loads a document from a file in the given format (`None`: from the extension), under
+    /// the given [`LoadOptions`]: a file larger than `max_bytes` is refused before it is
+    /// read, a large JSON file is streamed, and bytes that are not UTF-8 give the line and
+    /// column of the first invalid one. This is the loader every binding's `load(path)`
+    /// goes through.
+    ///
+    /// ```
+    /// use okr_core::{Document, Format, LoadOptions};
+    /// let path = std::env::temp_dir().join(format!("okr-doc-as-{}.txt", std::process::id()));
+    /// std::fs::write(&path, "version: 1\nobjectives: []\n")?;
+    /// let doc = Document::from_path_as(&path, Some(Format::Yaml), &LoadOptions::default())?;
+    /// assert!(doc.objectives.is_empty());
+    /// let mut small = LoadOptions::default();
+    /// small.max_bytes = 10;
+    /// let err = Document::from_path_as(&path, Some(Format::Yaml), &small).unwrap_err();
+    /// assert!(err.problems[0].message.contains("more than the limit of 10"));
+    /// std::fs::remove_file(&path)?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn from_path_as(
+        path: impl AsRef<FsPath>,
+        format: Option<Format>,
+        options: &LoadOptions,
+    ) -> Result<Document, LoadError> {
         let path = path.as_ref();
         let name = path.display().to_string();
-        let format = format_of(path)?;
+        let format = match format {
+            Some(f) => f,
+            None => format_of(path)?,
+        };
         let size = std::fs::metadata(path).map(|m| m.len()).ok();
         if let Some(size) = size.filter(|&size| size > options.max_bytes as u64) {
             return Err(limits::too_large(size, options).with_source(name));
@@ -305,6 +333,8 @@ impl Document {
 
     /// Writes the document as text in the given format.
     ///
+    /// Whole numbers are written as integers (`capacity_hours: 52`, not `52.0`): every
+    /// finite number without a fraction within ±2^53, outside `extra` (kept as read).
     /// JSON cannot hold non-finite numbers and TOML cannot hold `null` (inside `extra`);
     /// such documents give [`SaveError::Unrepresentable`] rather than losing data.
     pub fn to_text(&self, format: Format) -> Result<String, SaveError> {
@@ -319,13 +349,13 @@ impl Document {
                         "the non-finite number at `{path}` has no JSON form"
                     )));
                 }
-                let mut s = serde_json::to_string_pretty(self)
+                let mut s = serde_json::to_string_pretty(&Whole(self))
                     .map_err(|e| unrepresentable(e.to_string()))?;
                 s.push('\n');
                 Ok(s)
             }
             Format::Yaml => {
-                serde_saphyr::to_string(self).map_err(|e| unrepresentable(e.to_string()))
+                serde_saphyr::to_string(&Whole(self)).map_err(|e| unrepresentable(e.to_string()))
             }
             Format::Toml => {
                 if let Some(path) = crate::save::first_null(self) {
@@ -333,49 +363,23 @@ impl Document {
                         "the null at `{path}` has no TOML form"
                     )));
                 }
-                toml::to_string_pretty(self).map_err(|e| unrepresentable(e.to_string()))
+                toml::to_string_pretty(&Whole(self)).map_err(|e| unrepresentable(e.to_string()))
             }
         }
     }
 
-    /// Saves the document to a file, format by extension. The write is atomic: the text
-    /// goes to a temporary file beside the target, which is then renamed over it, so a
-    /// failing save leaves any previous file intact.
+    /// Saves the document to a file, format by extension, through [`crate::write_atomic`]:
+    /// the text goes to a temporary file beside the target, which is flushed and renamed
+    /// over it, so a failing save leaves any previous file intact (a symbolic link is
+    /// written through and kept).
     pub fn save(&self, path: impl AsRef<FsPath>) -> Result<(), SaveError> {
         let path = path.as_ref();
         let format = Format::from_path(path).ok_or_else(|| SaveError::UnknownFormat {
             path: path.to_path_buf(),
         })?;
         let text = self.to_text(format)?;
-        write_atomic(path, text.as_bytes())
+        crate::save::atomic::write_atomic(path, text.as_bytes())
     }
-}
-
-/// Writes `bytes` to `path` through a temporary file and a rename.
-pub(crate) fn write_atomic(path: &FsPath, bytes: &[u8]) -> Result<(), SaveError> {
-    let io = |source| SaveError::Io {
-        path: path.to_path_buf(),
-        source,
-    };
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => std::path::PathBuf::from("."),
-    };
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "document".into());
-    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    let result = (|| {
-        let mut file = std::fs::File::create(&tmp)?;
-        file.write_all(bytes)?;
-        file.sync_all()?;
-        std::fs::rename(&tmp, path)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result.map_err(io)
 }
 
 /// The keys of a document (also read by the fast JSON path).
@@ -395,6 +399,25 @@ pub(crate) const DOCUMENT_KEYS: &[&str] = &[
 pub(crate) fn read_document(tree: &Node) -> Result<Document, LoadError> {
     let mut cx = Cx::default();
     let root = Path::Root;
+    let empty = match &tree.value {
+        V::Null => true,
+        V::Map(entries) => entries.is_empty(),
+        _ => false,
+    };
+    if empty {
+        return Err(LoadError::single(syntax::EMPTY.into()));
+    }
+    if !matches!(tree.value, V::Map(_)) {
+        cx.report(
+            &root,
+            Some(tree.pos),
+            format!(
+                "a document is a mapping of `version`, `objectives` and the other lists, found {}",
+                crate::load::convert::describe(&tree.value)
+            ),
+        );
+        return cx.finish(Document::default());
+    }
     let Some(rec) = Record::open(&mut cx, tree, &root, "document", DOCUMENT_KEYS) else {
         return cx.finish(Document::default());
     };
@@ -545,12 +568,14 @@ pub(crate) const OBJECTIVE_KEYS: &[&str] = &[
     "extra",
 ];
 
-const ROLLUP_MODES: &[(&str, RollupMode)] = &[
+/// Every rollup mode by its name in documents (and in a policy's `default_rollup`).
+pub(crate) const ROLLUP_MODES: &[(&str, RollupMode)] = &[
     ("auto", RollupMode::Auto),
     ("key_results", RollupMode::KeyResults),
     ("children", RollupMode::Children),
     ("blend", RollupMode::Blend),
     ("manual", RollupMode::Manual),
+    ("flat", RollupMode::Flat),
 ];
 
 fn read_objective(cx: &mut Cx, node: &Node, path: &Path<'_>) -> Option<Objective> {
@@ -671,6 +696,7 @@ const KR_COMMON_KEYS: &[&str] = &[
     "initiatives",
     "due",
     "plan",
+    "dropped",
     "check_ins",
     "extra",
 ];
@@ -681,7 +707,20 @@ const KR_KINDS: &[(&str, KindTag)] = &[
     ("binary", KindTag::Binary),
     ("milestones", KindTag::Milestones),
     ("baseline", KindTag::Baseline),
+    ("graded", KindTag::Graded),
 ];
+
+/// The kind other tools call by another name (`boolean` for `binary`).
+fn kind_synonym(name: &str) -> Option<&'static str> {
+    match name.to_lowercase().as_str() {
+        "boolean" | "bool" | "yes_no" | "done" | "checkbox" => Some("binary"),
+        "number" | "numeric" | "percentage" | "percent" | "kpi" | "target" => Some("metric"),
+        "milestone" | "checklist" | "tasks" => Some("milestones"),
+        "measure" | "measurement" => Some("baseline"),
+        "limit" | "guardrail" => Some("threshold"),
+        _ => None,
+    }
+}
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum KindTag {
@@ -690,6 +729,7 @@ enum KindTag {
     Binary,
     Milestones,
     Baseline,
+    Graded,
 }
 
 impl KindTag {
@@ -700,6 +740,7 @@ impl KindTag {
             KindTag::Binary => "binary key result",
             KindTag::Milestones => "milestones key result",
             KindTag::Baseline => "baseline key result",
+            KindTag::Graded => "graded key result",
         }
     }
 
@@ -710,6 +751,7 @@ impl KindTag {
             KindTag::Binary => &[],
             KindTag::Milestones => &["milestones"],
             KindTag::Baseline => &["unit"],
+            KindTag::Graded => &[],
         }
     }
 }
@@ -727,12 +769,25 @@ fn read_key_result(cx: &mut Cx, node: &Node, path: &Path<'_>) -> Option<KeyResul
     // The kind decides which fields are allowed, so read it first.
     let kind_tag = match &node.value {
         V::Map(entries) => match entries.iter().find(|(k, _)| k.name == "kind") {
-            Some((_, n)) => choice(cx, n, &path.key("kind"), "key result kind", KR_KINDS),
+            Some((_, n)) => match &n.value {
+                V::Str(s) if kind_synonym(s).is_some() => {
+                    cx.report(
+                        &path.key("kind"),
+                        Some(n.pos),
+                        format!(
+                            "unknown key result kind `{s}`, did you mean `{}`?",
+                            kind_synonym(s).unwrap_or_default()
+                        ),
+                    );
+                    None
+                }
+                _ => choice(cx, n, &path.key("kind"), "key result kind", KR_KINDS),
+            },
             None => {
                 cx.report(
                     &path.key("kind"),
                     Some(node.pos),
-                    "missing required field `kind` (one of `metric`, `threshold`, `binary`, `milestones`, `baseline`)".into(),
+                    "missing required field `kind` (one of `metric`, `threshold`, `binary`, `milestones`, `baseline`, `graded`)".into(),
                 );
                 None
             }
@@ -750,7 +805,10 @@ fn read_key_result(cx: &mut Cx, node: &Node, path: &Path<'_>) -> Option<KeyResul
     let initiatives = r.list(cx, path, "initiatives", ident);
     let due = r.opt(cx, path, "due", date);
     let plan = r.opt(cx, path, "plan", read_plan).unwrap_or_default();
-    let binary = kind_tag == Some(KindTag::Binary);
+    // An unknown kind is one mistake, reported above: its check-ins may hold anything a
+    // kind allows, so that it gives no second error.
+    let dropped = r.opt(cx, path, "dropped", date);
+    let binary = kind_tag.is_none_or(|k| k == KindTag::Binary);
     let check_ins = r.list(cx, path, "check_ins", |cx, n, p| {
         read_check_in(cx, n, p, binary)
     });
@@ -794,6 +852,7 @@ fn read_key_result(cx: &mut Cx, node: &Node, path: &Path<'_>) -> Option<KeyResul
                 .unwrap_or_default(),
         },
         KindTag::Baseline => KrKind::Baseline { unit },
+        KindTag::Graded => KrKind::Graded,
     };
     let extra = r.extra(cx, path);
     Some(KeyResult {
@@ -805,6 +864,7 @@ fn read_key_result(cx: &mut Cx, node: &Node, path: &Path<'_>) -> Option<KeyResul
         initiatives,
         due,
         plan,
+        dropped,
         check_ins,
         extra,
     })
@@ -833,10 +893,7 @@ fn read_plan(
             cx.report(
                 &p,
                 Some(key.pos),
-                format!(
-                    "expected a date `YYYY-MM-DD` as plan key, found `{}`",
-                    key.name
-                ),
+                crate::load::convert::not_a_date(&key.name),
             );
             continue;
         };
@@ -860,7 +917,7 @@ fn read_check_in(cx: &mut Cx, node: &Node, path: &Path<'_>, binary: bool) -> Opt
         node,
         path,
         "check-in",
-        &["date", "value", "confidence", "note", "extra"],
+        &["date", "value", "confidence", "note", "projection", "extra"],
     )?;
     let date = r.req(cx, path, "date", date);
     let value = r.req(cx, path, "value", |cx, n, p| match n.value {
@@ -883,12 +940,14 @@ fn read_check_in(cx: &mut Cx, node: &Node, path: &Path<'_>, binary: bool) -> Opt
     });
     let confidence = r.opt(cx, path, "confidence", number);
     let note = r.opt(cx, path, "note", string);
+    let projection = r.opt(cx, path, "projection", number);
     let extra = r.extra(cx, path);
     Some(CheckIn {
         date: date?,
         value: value?,
         confidence,
         note,
+        projection,
         extra,
     })
 }

@@ -385,6 +385,7 @@ impl Choices for RollupMode {
         ("children", RollupMode::Children),
         ("blend", RollupMode::Blend),
         ("manual", RollupMode::Manual),
+        ("flat", RollupMode::Flat),
     ];
 }
 
@@ -409,6 +410,7 @@ enum Kind {
     Binary,
     Milestones,
     Baseline,
+    Graded,
 }
 
 impl Choices for Kind {
@@ -418,6 +420,7 @@ impl Choices for Kind {
         ("binary", Kind::Binary),
         ("milestones", Kind::Milestones),
         ("baseline", Kind::Baseline),
+        ("graded", Kind::Graded),
     ];
 }
 
@@ -945,16 +948,17 @@ record!(
 record!(
     CheckInF,
     CheckIn,
-    &["date", "value", "confidence", "note", "extra"],
+    &["date", "value", "confidence", "note", "projection", "extra"],
     |f| {
-        let (mut date, mut value, mut confidence, mut note, mut extra) =
-            (None, None, None, None, None);
+        let (mut date, mut value, mut confidence, mut note, mut projection, mut extra) =
+            (None, None, None, None, None, None);
         while let Some(k) = f.next()? {
             match k {
                 0 => date = f.value::<Date>()?,
                 1 => value = f.value::<Val>()?,
                 2 => confidence = f.value::<Opt<Num>>()?,
                 3 => note = f.value::<Opt<Str>>()?,
+                4 => projection = f.value::<Opt<Num>>()?,
                 _ => extra = f.value::<Opt<ExtraF>>()?,
             }
         }
@@ -963,6 +967,7 @@ record!(
             value: req::<_, A::Error>(value)?.0,
             confidence: opt(confidence).map(|n| n.0),
             note: opt(note).map(|s| s.0),
+            projection: opt(projection).map(|n| n.0),
             extra: opt(extra).map(|e| e.0).unwrap_or_default(),
         })
     }
@@ -1011,7 +1016,11 @@ const KR_KEYS: &[&str] = &[
     "threshold",
     "direction",
     "milestones",
+    "dropped",
 ];
+
+/// The index of `dropped` in [`KR_KEYS`]: a common key, listed after the kind-specific ones.
+const DROPPED_KEY: usize = 16;
 
 /// The kind-specific keys (bits by index into [`KR_KEYS`]) each kind allows.
 fn kind_keys(kind: Kind) -> u64 {
@@ -1022,6 +1031,7 @@ fn kind_keys(kind: Kind) -> u64 {
         Kind::Binary => 0,
         Kind::Milestones => bits(&[15]),
         Kind::Baseline => bits(&[12]),
+        Kind::Graded => 0,
     }
 }
 
@@ -1029,6 +1039,7 @@ record!(KeyResultF, KeyResult, KR_KEYS, |f| {
     let (mut id, mut title, mut kind, mut weight, mut owners, mut initiatives) =
         (None, None, None, None, None, None);
     let (mut due, mut plan, mut check_ins, mut extra) = (None, None, None, None);
+    let mut dropped = None;
     let (mut start, mut target, mut unit, mut threshold, mut direction, mut milestones) =
         (None, None, None, None, None, None);
     while let Some(k) = f.next()? {
@@ -1048,11 +1059,12 @@ record!(KeyResultF, KeyResult, KR_KEYS, |f| {
             12 => unit = f.value::<Opt<Str>>()?,
             13 => threshold = f.value::<Num>()?,
             14 => direction = f.value::<Choice<Direction>>()?,
+            DROPPED_KEY => dropped = f.value::<Opt<Date>>()?,
             _ => milestones = f.value::<List<MilestoneF>>()?,
         }
     }
     let kind_tag = req::<_, A::Error>(kind)?.0;
-    let specific = f.seen & !((1u64 << 10) - 1);
+    let specific = f.seen & !((1u64 << 10) - 1) & !(1u64 << DROPPED_KEY);
     if specific & !kind_keys(kind_tag) != 0 {
         return Err(fail());
     }
@@ -1081,6 +1093,7 @@ record!(KeyResultF, KeyResult, KR_KEYS, |f| {
                 .collect(),
         },
         Kind::Baseline => KrKind::Baseline { unit },
+        Kind::Graded => KrKind::Graded,
     };
     Ok(KeyResult {
         id: KeyResultId(req::<_, A::Error>(id)?.0),
@@ -1091,6 +1104,7 @@ record!(KeyResultF, KeyResult, KR_KEYS, |f| {
         initiatives: ids(initiatives),
         due: opt(due).map(|d| d.0),
         plan: opt(plan).map(|p| p.0).unwrap_or_default(),
+        dropped: opt(dropped).map(|d| d.0),
         check_ins,
         extra: opt(extra).map(|e| e.0).unwrap_or_default(),
     })

@@ -7,5 +7,6 @@ pub(crate) mod convert;
 pub(crate) mod document;
 pub(crate) mod fast;
 pub(crate) mod options;
+pub(crate) mod positions;
 pub(crate) mod source_map;
 pub(crate) mod syntax;

@@ -62,6 +62,58 @@ impl SourceMap {
         SourceMap::from_str(&read_text(path)?, format_of(path)?)
     }
 
+    /// The positions of `paths` in a document file, in their order (`None` where a path
+    /// is not written). JSON is read in one streaming pass that builds no tree, in memory
+    /// proportional to the paths asked for, so that the findings of a million-objective
+    /// file are located without a second copy of it; YAML and TOML go through the spanned
+    /// tree.
+    ///
+    /// ```
+    /// # let dir = std::env::temp_dir().join(format!("okr-locate-doc-{}", std::process::id()));
+    /// # std::fs::create_dir_all(&dir)?;
+    /// let file = dir.join("org.json");
+    /// std::fs::write(&file, "{\"version\": 1,\n \"objectives\": [{\"id\": \"a\"}]}")?;
+    /// let at = okr_core::SourceMap::locate(&file, &["objectives[0].id", "cycles"])?;
+    /// assert_eq!(at, vec![Some((2, 23)), None]);
+    /// # std::fs::remove_dir_all(&dir)?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn locate(
+        path: impl AsRef<Path>,
+        paths: &[&str],
+    ) -> Result<Vec<Option<(u32, u32)>>, LoadError> {
+        let path = path.as_ref();
+        let format = format_of(path)?;
+        if paths.is_empty() {
+            return Ok(Vec::new());
+        }
+        if format == Format::Json {
+            let file = std::fs::File::open(path).map_err(|e| {
+                LoadError::single(format!("cannot read the file: {e}"))
+                    .with_source(path.display().to_string())
+            })?;
+            return Ok(crate::load::positions::json_positions(file, paths));
+        }
+        let map = SourceMap::from_path(path)?;
+        Ok(paths.iter().map(|p| map.position(p)).collect())
+    }
+
+    /// The positions of `paths` in document text, as [`SourceMap::locate`] does for a file.
+    pub fn locate_str(
+        text: &str,
+        format: Format,
+        paths: &[&str],
+    ) -> Result<Vec<Option<(u32, u32)>>, LoadError> {
+        if format == Format::Json {
+            return Ok(crate::load::positions::json_positions(
+                text.as_bytes(),
+                paths,
+            ));
+        }
+        let map = SourceMap::from_str(text, format)?;
+        Ok(paths.iter().map(|p| map.position(p)).collect())
+    }
+
     /// The parsed text as a JSON value, as written (no defaults filled in), e.g. to check a
     /// YAML or TOML document against the JSON Schema. Non-finite numbers become `null`.
     pub fn to_json(&self) -> serde_json::Value {

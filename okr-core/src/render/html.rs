@@ -45,6 +45,7 @@ pub fn status_colour(status: Status) -> &'static str {
         Status::AtRisk => "#f9a825",
         Status::OffTrack => "#c62828",
         Status::Unknown => "#9e9e9e",
+        Status::Dropped => "#78909c",
     }
 }
 
@@ -231,12 +232,23 @@ impl Scorecard {
                 out.push_str(
                     "<ul class=\"okr-key-results\" style=\"margin:0;padding-left:1.2em\">",
                 );
+                let cycle = doc.cycle(o.cycle.as_str());
+                let d = self.as_of().for_cycle(cycle);
                 for kr in &o.key_results {
                     let s = self.key_result(kr.id.as_str()).unwrap_or_default();
                     let _ = write!(out, "<li><code>{}</code>", escape(kr.id.as_str()));
                     bar(&mut out, &s);
                     let _ = write!(out, "{} ", escape(&kr.title));
                     figures(&mut out, &s);
+                    // A grader's projection, beside the score it projects (SPEC §3a).
+                    if let Some(p) = crate::score::projection_in_force(kr, cycle, d, self.policy())
+                    {
+                        let _ = write!(
+                            out,
+                            " <span class=\"okr-projection\" style=\"color:#666\">(projected {})</span>",
+                            pct(Some(p))
+                        );
+                    }
                     out.push_str("</li>");
                 }
                 out.push_str("</ul>");

@@ -2,6 +2,8 @@
 //! cascade shared by the notebook view and the widget ([`html`]), and the self-contained
 //! report page ([`report`]).
 
+pub(crate) mod github;
 pub mod html;
 pub mod report;
+pub(crate) mod sarif;
 pub(crate) mod tree;

@@ -6,7 +6,7 @@
 //! the network and shows the same in any browser or mail client that displays HTML. All
 //! user text is escaped ([`crate::render::html::escape`]).
 
-use crate::analysis::{DistributionTable, EngagementTable};
+use crate::analysis::{DistributionTable, EngagementTable, GradesTable};
 use crate::check::Finding;
 use crate::render::html::{escape, pct, status_colour};
 use crate::score::rollup::Scorecard;
@@ -215,6 +215,41 @@ fn engagement_table(out: &mut String, e: &EngagementTable) {
     out.push_str("</table>");
 }
 
+/// `1 error`, `2 errors`.
+fn plural(n: usize, word: &str) -> String {
+    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
+}
+
+/// The grades table: per objective (then per cycle), the key results' mean grade, the
+/// projected mean beside it, and the shares grading teams read.
+fn grades_table(out: &mut String, g: &GradesTable) {
+    out.push_str(
+        "<table><tr><th>cycle</th><th>objective</th><th>graded</th><th>dropped</th>\
+         <th>mean</th><th>projected</th><th>≥ 0.7</th><th>0.6–0.7</th><th>&lt; 0.3</th></tr>",
+    );
+    for i in 0..g.cycle.len() {
+        let objective = match g.objective.get(i).cloned().flatten() {
+            Some(o) => escape(&o),
+            None => "<b>whole cycle</b>".to_string(),
+        };
+        let _ = write!(
+            out,
+            "<tr><td>{}</td><td>{objective}</td><td>{} / {}</td><td>{}</td><td>{}</td>\
+             <td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            escape(g.cycle.get(i).map_or("", String::as_str)),
+            g.scored.get(i).copied().unwrap_or(0),
+            g.key_results.get(i).copied().unwrap_or(0),
+            g.dropped.get(i).copied().unwrap_or(0),
+            num(g.mean.get(i).copied().flatten()),
+            num(g.projected.get(i).copied().flatten()),
+            pct(g.share_at_least_0_7.get(i).copied().flatten()),
+            pct(g.share_sweet_spot.get(i).copied().flatten()),
+            pct(g.share_below_0_3.get(i).copied().flatten()),
+        );
+    }
+    out.push_str("</table>");
+}
+
 impl Scorecard {
     /// The whole report as one HTML page (see the [module docs](crate::render::report)).
     ///
@@ -227,22 +262,26 @@ impl Scorecard {
     /// assert!(page.starts_with("<!doctype html>"));
     /// assert!(page.contains("<title>Q3 &lt;review&gt;</title>"));
     /// assert!(!page.contains("<script"));
+    /// assert!(page.contains("0 objectives · 0 findings (0 errors, 0 warnings, 0 infos)"));
     /// # Ok::<(), okr_core::LoadError>(())
     /// ```
     pub fn render_report(&self, title: &str, findings: &[Finding]) -> String {
         let tables = self.tables_with(findings);
-        let mut counts = [0usize; 4];
+        let mut counts = [0usize; 5];
         for (_, s) in self.objectives() {
             let k = match s.status {
                 Status::OnTrack => 0,
                 Status::AtRisk => 1,
                 Status::OffTrack => 2,
                 Status::Unknown => 3,
+                Status::Dropped => 4,
             };
             if let Some(c) = counts.get_mut(k) {
                 *c += 1;
             }
         }
+        use crate::policy::Severity;
+        let count = |severity: Severity| findings.iter().filter(|f| f.severity == severity).count();
         let title = escape(title);
         let mut out = String::new();
         let _ = write!(
@@ -251,25 +290,21 @@ impl Scorecard {
              <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
              <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">\
              <title>{title}</title><style>{STYLE}</style></head><body><section>\
-             <h1>{title}</h1><p class=\"lead\">OKR report as of {} · {} objectives · {} findings \
-             ({} errors, {} warnings)</p><div class=\"pills\">",
+             <h1>{title}</h1><p class=\"lead\">OKR report as of {} · {} · {} \
+             ({}, {}, {})</p><div class=\"pills\">",
             self.as_of().date(),
-            self.document().objectives.len(),
-            findings.len(),
-            findings
-                .iter()
-                .filter(|f| f.severity == crate::policy::Severity::Error)
-                .count(),
-            findings
-                .iter()
-                .filter(|f| f.severity == crate::policy::Severity::Warning)
-                .count()
+            plural(self.document().objectives.len(), "objective"),
+            plural(findings.len(), "finding"),
+            plural(count(Severity::Error), "error"),
+            plural(count(Severity::Warning), "warning"),
+            plural(count(Severity::Info), "info"),
         );
         for (k, status) in [
             Status::OnTrack,
             Status::AtRisk,
             Status::OffTrack,
             Status::Unknown,
+            Status::Dropped,
         ]
         .into_iter()
         .enumerate()
@@ -290,6 +325,10 @@ impl Scorecard {
         distribution_svg(&mut out, &tables.distribution);
         out.push_str("<p></p>");
         distribution_table(&mut out, &tables.distribution);
+        if tables.grades.scored.iter().any(|n| *n > 0) {
+            out.push_str("<h2>Key-result grades per objective</h2>");
+            grades_table(&mut out, &tables.grades);
+        }
         out.push_str("<h2>Engagement per team</h2>");
         engagement_table(&mut out, &tables.engagement);
         out.push_str(

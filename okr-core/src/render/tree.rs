@@ -5,6 +5,8 @@
 //! Objectives on an alignment cycle, which no top-level objective reaches, are listed at
 //! the end. The walk is iterative.
 
+use crate::explain::{not_counted_reason, InputKind};
+use crate::filter::Selection;
 use crate::model::Objective;
 use crate::score::rollup::Scorecard;
 use crate::score::Scores;
@@ -30,6 +32,9 @@ pub struct TreeRow<'a> {
     /// Not reachable from any top-level objective (it or an ancestor is on a cycle); such
     /// rows come last.
     pub detached: bool,
+    /// Why the parent above does not count it although the link contributes (its rollup
+    /// mode, e.g. `key_results mode`); `None` when it counts or only supports.
+    pub not_counted: Option<&'static str>,
 }
 
 impl Scorecard {
@@ -37,18 +42,37 @@ impl Scorecard {
     /// objectives. Runs in O(objectives + links).
     pub fn tree(&self, cycle: Option<&str>) -> Vec<TreeRow<'_>> {
         let doc = self.document();
-        let graph = self.graph();
-        let keep = |i: u32| {
+        self.tree_where(|i| {
             doc.objectives
                 .get(i as usize)
                 .is_some_and(|o| cycle.is_none_or(|c| o.cycle.as_str() == c))
-        };
+        })
+    }
+
+    /// The cascade of the objectives a [`Selection`] holds: an objective none of whose
+    /// parents is selected starts a tree of its own.
+    pub fn tree_selected(&self, selection: &Selection) -> Vec<TreeRow<'_>> {
+        let doc = self.document();
+        self.tree_where(|i| {
+            doc.objectives
+                .get(i as usize)
+                .is_some_and(|o| selection.objective(o.id.as_str()))
+        })
+    }
+
+    fn tree_where(&self, keep: impl Fn(u32) -> bool) -> Vec<TreeRow<'_>> {
+        let doc = self.document();
+        let graph = self.graph();
         let row = |i: u32,
                    depth: usize,
+                   parent: Option<u32>,
                    weight: Option<f64>,
                    contributes: bool,
                    repeated: bool,
                    detached: bool| {
+            let not_counted = parent
+                .filter(|&p| contributes && !self.sides(p).children_counted)
+                .map(|p| not_counted_reason(self.mode(p), InputKind::Objective));
             doc.objectives.get(i as usize).map(|objective| TreeRow {
                 depth,
                 objective,
@@ -61,18 +85,20 @@ impl Scorecard {
                 repeated,
                 on_cycle: graph.on_cycle(i),
                 detached,
+                not_counted,
             })
         };
         let n = graph.len() as u32;
         let mut shown = vec![false; n as usize];
         let mut rows = Vec::with_capacity(n as usize);
-        // Stack of (objective, depth, link weight, contributes).
-        let mut stack: Vec<(u32, usize, Option<f64>, bool)> = Vec::new();
-        for root in (0..n).filter(|&i| keep(i) && graph.parents.of(i).is_empty()) {
-            stack.push((root, 0, None, true));
-            while let Some((i, depth, weight, contributes)) = stack.pop() {
+        // Stack of (objective, depth, parent, link weight, contributes).
+        let mut stack: Vec<(u32, usize, Option<u32>, Option<f64>, bool)> = Vec::new();
+        let is_root = |i: u32| keep(i) && !graph.parents.of(i).iter().any(|e| keep(e.node));
+        for root in (0..n).filter(|&i| is_root(i)) {
+            stack.push((root, 0, None, None, true));
+            while let Some((i, depth, parent, weight, contributes)) = stack.pop() {
                 let seen = shown.get(i as usize).copied().unwrap_or(true);
-                rows.extend(row(i, depth, weight, contributes, seen, false));
+                rows.extend(row(i, depth, parent, weight, contributes, seen, false));
                 if seen {
                     continue;
                 }
@@ -81,14 +107,14 @@ impl Scorecard {
                 }
                 for e in graph.children.of(i).iter().rev() {
                     if keep(e.node) {
-                        stack.push((e.node, depth + 1, Some(e.weight), e.contributes));
+                        stack.push((e.node, depth + 1, Some(i), Some(e.weight), e.contributes));
                     }
                 }
             }
         }
         // Whatever no root reaches lies on or below an alignment cycle.
         for i in (0..n).filter(|&i| keep(i) && !shown.get(i as usize).copied().unwrap_or(true)) {
-            rows.extend(row(i, 0, None, true, false, true));
+            rows.extend(row(i, 0, None, None, true, false, true));
         }
         rows
     }
@@ -96,52 +122,61 @@ impl Scorecard {
     /// The cascade as indented text: per objective its score, a progress bar with a mark
     /// at expected progress, expected, status and forecast.
     pub fn render_tree(&self, cycle: Option<&str>) -> String {
-        let mut out = String::new();
-        let rows = self.tree(cycle);
-        let mut in_detached = false;
-        for r in &rows {
-            if r.detached && !in_detached {
-                in_detached = true;
-                out.push_str("\nnot reachable from a top-level objective (alignment cycle):\n");
-            }
-            let indent = "  ".repeat(r.depth.min(64));
-            let link = match (r.contributes, r.on_cycle) {
-                (_, true) => " (on an alignment cycle)",
-                (false, _) => " (supports)",
-                _ => "",
-            };
-            let weight = match r.weight {
-                Some(w) if w != 1.0 && r.contributes => format!(" (weight {w})"),
-                _ => String::new(),
-            };
-            let owners = if r.objective.owners.is_empty() {
-                String::new()
-            } else {
-                let names: Vec<&str> = r.objective.owners.iter().map(|p| p.as_str()).collect();
-                format!(" @{}", names.join(",@"))
-            };
-            let _ = write!(
-                out,
-                "{indent}{} {}  {}{owners}{link}{weight}",
-                r.objective.id,
-                bar(r.scores.score, r.scores.expected),
-                r.objective.title
-            );
-            if r.repeated {
-                out.push_str("  (shown above)\n");
-                continue;
-            }
-            let _ = writeln!(
-                out,
-                "  score {} exp {} {} forecast {}",
-                num(r.scores.score),
-                num(r.scores.expected),
-                r.scores.status.as_str(),
-                num(r.scores.forecast)
-            );
-        }
-        out
+        render(&self.tree(cycle))
     }
+
+    /// [`Scorecard::render_tree`] of the objectives a [`Selection`] holds.
+    pub fn render_tree_selected(&self, selection: &Selection) -> String {
+        render(&self.tree_selected(selection))
+    }
+}
+
+fn render(rows: &[TreeRow<'_>]) -> String {
+    let mut out = String::new();
+    let mut in_detached = false;
+    for r in rows {
+        if r.detached && !in_detached {
+            in_detached = true;
+            out.push_str("\nnot reachable from a top-level objective (alignment cycle):\n");
+        }
+        let indent = "  ".repeat(r.depth.min(64));
+        let link = match (r.contributes, r.on_cycle) {
+            (_, true) => " (on an alignment cycle)",
+            (false, _) => " (supports)",
+            _ => "",
+        };
+        let weight = match (r.weight, r.not_counted) {
+            (_, Some(why)) => format!(" (not counted: {why})"),
+            (Some(w), _) if w != 1.0 && r.contributes => format!(" (weight {w})"),
+            _ => String::new(),
+        };
+        let owners = if r.objective.owners.is_empty() {
+            String::new()
+        } else {
+            let names: Vec<&str> = r.objective.owners.iter().map(|p| p.as_str()).collect();
+            format!(" @{}", names.join(",@"))
+        };
+        let _ = write!(
+            out,
+            "{indent}{} {}  {}{owners}{link}{weight}",
+            r.objective.id,
+            bar(r.scores.score, r.scores.expected),
+            r.objective.title
+        );
+        if r.repeated {
+            out.push_str("  (shown above)\n");
+            continue;
+        }
+        let _ = writeln!(
+            out,
+            "  score {} exp {} {} forecast {}",
+            num(r.scores.score),
+            num(r.scores.expected),
+            r.scores.status.as_str(),
+            num(r.scores.forecast)
+        );
+    }
+    out
 }
 
 fn num(x: Option<f64>) -> String {

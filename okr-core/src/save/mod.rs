@@ -1,4 +1,9 @@
-//! Checks that a document can be written to a format without losing data.
+//! Writing documents: checks that a format can hold a document without losing data, and
+//! the durable atomic file write every writer uses ([`atomic`]), and whole numbers written
+//! as integers ([`numbers`]).
+
+pub(crate) mod atomic;
+pub(crate) mod numbers;
 
 use crate::model::{Document, Extra};
 

@@ -4,7 +4,7 @@
 //! values are carried as `NaN` inside the crate and become `None` at the public API, so no
 //! non-finite number is ever an output.
 
-use crate::model::{Cycle, Direction, KeyResult, KrKind, Milestone, Override};
+use crate::model::{Cycle, Direction, Document, KeyResult, KrKind, Milestone, Override};
 use crate::policy::Policy;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -24,6 +24,9 @@ pub enum Status {
     /// Unscored, or no expected progress is known.
     #[default]
     Unknown,
+    /// A key result dropped on or before the as-of date (SPEC §3a): unscored, out of every
+    /// mean. Objectives are never `dropped`.
+    Dropped,
 }
 
 impl Status {
@@ -34,6 +37,7 @@ impl Status {
             Status::AtRisk => "at_risk",
             Status::OffTrack => "off_track",
             Status::Unknown => "unknown",
+            Status::Dropped => "dropped",
         }
     }
 }
@@ -54,6 +58,11 @@ impl AsOf {
         match self {
             AsOf::Date(d) | AsOf::Today(d) => d,
         }
+    }
+
+    /// Each cycle of `doc` with the date it is judged at, in document order.
+    pub fn cycles(self, doc: &Document) -> impl Iterator<Item = (&Cycle, NaiveDate)> + '_ {
+        doc.cycles.iter().map(move |c| (c, self.for_cycle(Some(c))))
     }
 
     /// The date to use for something in `cycle`.
@@ -143,13 +152,13 @@ pub(crate) fn status(score: f64, expected: f64, policy: &Policy) -> Status {
 }
 
 /// Days from `a` to `b` (day numbers subtracted: no duration arithmetic).
-fn days(a: NaiveDate, b: NaiveDate) -> f64 {
+pub(crate) fn days(a: NaiveDate, b: NaiveDate) -> f64 {
     use chrono::Datelike as _;
     f64::from(b.num_days_from_ce() - a.num_days_from_ce())
 }
 
 /// The latest check-in on or before `d` (ties: the later entry wins).
-fn latest(kr: &KeyResult, d: NaiveDate) -> Option<&crate::model::CheckIn> {
+pub(crate) fn latest(kr: &KeyResult, d: NaiveDate) -> Option<&crate::model::CheckIn> {
     let mut best: Option<&crate::model::CheckIn> = None;
     for c in &kr.check_ins {
         if c.date <= d && best.is_none_or(|b| c.date >= b.date) {
@@ -232,6 +241,7 @@ pub(crate) fn progress(kr: &KeyResult, d: NaiveDate) -> f64 {
             milestone_share(milestones, |m| m.done.is_some_and(|x| x <= d))
         }
         KrKind::Baseline { .. } => f64::NAN,
+        KrKind::Graded => latest(kr, d).map_or(f64::NAN, |c| c.value.as_f64()),
     }
 }
 
@@ -264,15 +274,21 @@ pub(crate) fn expected(kr: &KeyResult, cycle: Option<&Cycle>, d: NaiveDate) -> f
     if d > c.end {
         return 1.0;
     }
-    match &kr.kind {
-        KrKind::Metric { start, target, .. } => {
+    // A graded key result's grade is its progress: expected as a metric from 0 to 1.
+    let range = match &kr.kind {
+        KrKind::Metric { start, target, .. } => Some((*start, *target)),
+        KrKind::Graded => Some((0.0, 1.0)),
+        _ => None,
+    };
+    match (&kr.kind, range) {
+        (_, Some((start, target))) => {
             let span = days(c.start, c.end);
             // The plan points inside the cycle (no list is built: this runs per key result).
             let inside = || {
                 kr.plan
                     .iter()
                     .filter(|(date, _)| **date >= c.start && **date <= c.end)
-                    .map(|(date, v)| (days(c.start, *date), metric_progress(*v, *start, *target)))
+                    .map(|(date, v)| (days(c.start, *date), metric_progress(*v, start, target)))
             };
             match (inside().next(), inside().next_back()) {
                 (Some(first), Some(last)) => {
@@ -291,8 +307,8 @@ pub(crate) fn expected(kr: &KeyResult, cycle: Option<&Cycle>, d: NaiveDate) -> f
                 }
             }
         }
-        KrKind::Threshold { .. } => 1.0,
-        KrKind::Binary => {
+        (KrKind::Threshold { .. }, _) => 1.0,
+        (KrKind::Binary, _) => {
             let due = kr.due.unwrap_or(c.end);
             if d < due {
                 0.0
@@ -300,14 +316,14 @@ pub(crate) fn expected(kr: &KeyResult, cycle: Option<&Cycle>, d: NaiveDate) -> f
                 1.0
             }
         }
-        KrKind::Milestones { milestones } => {
+        (KrKind::Milestones { milestones }, _) => {
             milestone_share(milestones, |m| m.due.unwrap_or(c.end) <= d)
         }
-        KrKind::Baseline { .. } => f64::NAN,
+        (KrKind::Metric { .. } | KrKind::Graded | KrKind::Baseline { .. }, _) => f64::NAN,
     }
 }
 
-/// Forecast of a metric key result: the least-squares line of progress against day through
+/// Forecast of a metric key result before its cycle's last day: the least-squares line of progress against day through
 /// its check-ins within the cycle and on or before `d`, at the cycle end, when they fall on
 /// at least two distinct days; otherwise `NaN` (the caller uses the score).
 fn metric_trend(kr: &KeyResult, cycle: &Cycle, d: NaiveDate, policy: &Policy) -> f64 {
@@ -355,6 +371,35 @@ fn metric_trend(kr: &KeyResult, cycle: &Cycle, d: NaiveDate, policy: &Policy) ->
     }
 }
 
+/// Whether the key result is dropped as of `d` (its `dropped` date is on or before `d`).
+pub(crate) fn is_dropped(kr: &KeyResult, d: NaiveDate) -> bool {
+    kr.dropped.is_some_and(|x| x <= d)
+}
+
+/// The projection of the latest check-in on or before `d`, while the cycle runs (before
+/// its last day; SPEC §3a), clamped to `0..=score_cap`; `NaN` when there is none.
+fn projection(kr: &KeyResult, cycle: Option<&Cycle>, d: NaiveDate, policy: &Policy) -> f64 {
+    if cycle.is_some_and(|c| d >= c.end) {
+        return f64::NAN;
+    }
+    match latest(kr, d).and_then(|c| c.projection) {
+        Some(p) if p.is_finite() => policy.clamp_score(p),
+        _ => f64::NAN,
+    }
+}
+
+/// The projection in force for a key result as of `d` (its latest check-in's, before the
+/// cycle's last day, unless the key result is dropped), clamped to `0..=score_cap`.
+pub(crate) fn projection_in_force(
+    kr: &KeyResult,
+    cycle: Option<&Cycle>,
+    d: NaiveDate,
+    policy: &Policy,
+) -> Option<f64> {
+    let p = projection(kr, cycle, d, policy);
+    (p.is_finite() && !is_dropped(kr, d) && progress(kr, d).is_finite()).then_some(p)
+}
+
 /// Everything about one key result.
 pub(crate) fn evaluate_kr(
     kr: &KeyResult,
@@ -362,6 +407,12 @@ pub(crate) fn evaluate_kr(
     d: NaiveDate,
     policy: &Policy,
 ) -> Row {
+    if is_dropped(kr, d) {
+        return Row {
+            status: Status::Dropped,
+            ..Row::UNDEFINED
+        };
+    }
     let progress = progress(kr, d);
     let progress = if progress.is_finite() {
         progress
@@ -374,8 +425,14 @@ pub(crate) fn evaluate_kr(
         f64::NAN
     };
     let expected = expected(kr, cycle, d);
+    let projected = projection(kr, cycle, d, policy);
     let forecast = if !score.is_finite() {
         f64::NAN
+    } else if cycle.is_some_and(|c| d >= c.end) {
+        // v1.1: from the cycle's last day on, the outcome is known.
+        score
+    } else if projected.is_finite() {
+        projected
     } else {
         match cycle.map(|c| metric_trend(kr, c, d, policy)) {
             Some(f) if f.is_finite() => f,

@@ -2,6 +2,7 @@
 //! topological order ([`graph`]), and the rollup of objectives with incremental check-ins
 //! ([`rollup`], home of the [`Scorecard`](crate::Scorecard)).
 
+mod exact;
 pub(crate) mod graph;
 mod key_result;
 pub(crate) mod rollup;

@@ -12,6 +12,7 @@ use crate::model::{
     CheckIn, Cycle, Document, KeyResult, Objective, ObjectiveId, Override, RollupMode,
 };
 use crate::policy::Policy;
+use crate::score::exact::ExactSum;
 use crate::score::graph::{sane_weight, Graph, NONE};
 use crate::score::{active_override, evaluate_kr, status, AsOf, Row, Scores};
 
@@ -43,7 +44,9 @@ impl Acc {
     /// `a` × self + `b` × other, per quantity, over the means.
     fn mix(&self, a: f64, other: &Acc, b: f64) -> Row {
         let m = |s: f64, w: f64| if w > 0.0 { s / w } else { 0.0 };
-        let q = |x: f64, y: f64| a * m(x, self.w) + b * m(y, other.w);
+        // A side with factor 0 is left out (its values may be undefined).
+        let part = |f: f64, s: f64, w: f64| if f == 0.0 { 0.0 } else { f * m(s, w) };
+        let q = |x: f64, y: f64| part(a, x, self.w) + part(b, y, other.w);
         Row {
             score: q(self.score, other.score),
             progress: q(self.progress, other.progress),
@@ -54,13 +57,98 @@ impl Acc {
     }
 }
 
-/// The blend factor in force for an objective (invalid values fall back to the policy's).
-fn blend_factor(o: &Objective, policy: &Policy) -> f64 {
-    match o.blend {
-        Some(b) if (0.0..=1.0).contains(&b) => b,
-        _ if (0.0..=1.0).contains(&policy.default_blend) => policy.default_blend,
-        _ => 0.5,
+/// What an objective's inputs offer its rollup: how many of its key results and of its
+/// contributing children are scored, and their total weights.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub(crate) struct Sides {
+    /// Scored key results.
+    pub own_scored: usize,
+    /// Σ weight of the scored key results.
+    pub own_weight: f64,
+    /// Scored children on contributing links.
+    pub children_scored: usize,
+    /// Σ link weight of the scored contributing children.
+    pub children_weight: f64,
+}
+
+/// How much of an objective's value each side of its inputs makes up: `own` multiplies the
+/// weighted mean of its key results, `children` that of its contributing children. A side
+/// with factor 0 is not counted.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub(crate) struct Counted {
+    /// Factor of the key results' mean.
+    pub own: f64,
+    /// Factor of the children's mean.
+    pub children: f64,
+}
+
+impl Counted {
+    const OWN: Counted = Counted {
+        own: 1.0,
+        children: 0.0,
+    };
+    const CHILDREN: Counted = Counted {
+        own: 0.0,
+        children: 1.0,
+    };
+
+    /// Whether the key results are counted.
+    pub(crate) fn takes_key_results(&self) -> bool {
+        self.own > 0.0
     }
+
+    /// Whether the contributing children are counted.
+    pub(crate) fn takes_children(&self) -> bool {
+        self.children > 0.0
+    }
+}
+
+/// The one implementation of rollup-mode selection (SPEC §4): which inputs an objective in
+/// `mode` (the mode in force, [`Policy::rollup_mode`]) takes, given what its inputs offer
+/// and its blend factor ([`Policy::blend_of`]). Rollup, incremental updates, influence
+/// and validation all ask this function.
+///
+/// - `auto`, and `manual` (whose progress, expected and forecast are those `auto` would
+///   give): the key results when any is scored, else the children;
+/// - `key_results`: the key results; `children`: the children;
+/// - `flat`: neither side's mean, but the mean of every key result at and below the
+///   objective, each once (kept by [`Flat`]);
+/// - `blend`: `blend` × key results + (1 − `blend`) × children when both means are
+///   defined (weights above zero), else the side that is; neither: both with their
+///   factors, and the objective is unscored.
+pub(crate) fn counted_inputs(mode: RollupMode, blend: f64, sides: &Sides) -> Counted {
+    match mode {
+        RollupMode::Auto | RollupMode::Manual if sides.own_scored > 0 => Counted::OWN,
+        RollupMode::Auto | RollupMode::Manual => Counted::CHILDREN,
+        RollupMode::KeyResults => Counted::OWN,
+        RollupMode::Children => Counted::CHILDREN,
+        // Neither mean: every key result below, each once ([`Flat`]).
+        RollupMode::Flat => Counted::default(),
+        RollupMode::Blend => match (sides.own_weight > 0.0, sides.children_weight > 0.0) {
+            (true, false) => Counted::OWN,
+            (false, true) => Counted::CHILDREN,
+            // Both defined; or neither, and the objective is unscored.
+            _ => Counted {
+                own: blend,
+                children: 1.0 - blend,
+            },
+        },
+    }
+}
+
+/// Which inputs an objective's rollup takes, as the explanation and the tree show them:
+/// [`counted_inputs`] read as "taken or not" per side (in `blend` mode both sides are
+/// taken, a side whose mean is undefined with factor 0).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) struct Taken {
+    /// Whether the mode takes the objective's own key results.
+    pub(crate) own_counted: bool,
+    /// Whether the mode takes the contributing children.
+    pub(crate) children_counted: bool,
+    /// The factor of the mean of the key results in the score (0 when not used).
+    pub(crate) own: f64,
+    /// The factor of the mean of the children in the score (0 when not used).
+    pub(crate) children: f64,
 }
 
 /// What the objectives pass needs of each objective and key result, in flat arrays, so
@@ -73,6 +161,148 @@ struct Compiled {
     kr_weight: Vec<f64>,
     /// Per objective, together (one cache line read per objective in an update).
     objective: Vec<ObjectiveInputs>,
+    /// The sums of the `flat` objectives (SPEC §3a).
+    flat: Flat,
+}
+
+/// The weighted sums, over its key-result set, of each `flat` objective: every key result
+/// of the objective and of the objectives below it through contributing links, each once.
+///
+/// A full computation walks down from each flat objective, in O(Σ size of the sets
+/// below the flat objectives). A check-in adjusts the sums of the key result's flat
+/// ancestors by its change, each ancestor once: O(1) a flat ancestor. The sums are exact
+/// ([`ExactSum`]), so the adjusted ones read bit for bit as recomputed ones.
+#[derive(Clone, Debug, Default)]
+struct Flat {
+    /// Per objective: its index into `sums`, or [`NONE`] when it is not flat.
+    slot: Vec<u32>,
+    /// The sums of each flat objective.
+    sums: Vec<FlatSums>,
+}
+
+/// The exact weighted sums of the scored key results of one flat objective.
+#[derive(Clone, Debug, Default)]
+struct FlatSums {
+    /// How many scored key results are in.
+    n: usize,
+    w: ExactSum,
+    score: ExactSum,
+    progress: ExactSum,
+    expected: ExactSum,
+    forecast: ExactSum,
+}
+
+impl FlatSums {
+    fn add(&mut self, w: f64, r: &Row) {
+        self.n += 1;
+        self.w.add(w);
+        self.score.add(w * r.score);
+        self.progress.add(w * r.progress);
+        self.expected.add(w * r.expected);
+        self.forecast.add(w * r.forecast);
+    }
+
+    fn remove(&mut self, w: f64, r: &Row) {
+        self.n = self.n.saturating_sub(1);
+        self.w.remove(w);
+        self.score.remove(w * r.score);
+        self.progress.remove(w * r.progress);
+        self.expected.remove(w * r.expected);
+        self.forecast.remove(w * r.forecast);
+    }
+
+    /// The weighted means, or undefined when the weights sum to 0.
+    fn row(&self) -> Row {
+        let w = self.w.value();
+        if w.is_nan() || w <= 0.0 {
+            return Row::UNDEFINED;
+        }
+        Row {
+            score: self.score.value() / w,
+            progress: self.progress.value() / w,
+            expected: self.expected.value() / w,
+            forecast: self.forecast.value() / w,
+            status: crate::Status::Unknown,
+        }
+    }
+}
+
+impl Flat {
+    /// The sums of objective `i`, if it is flat.
+    fn of(&self, i: u32) -> Option<&FlatSums> {
+        let s = *self.slot.get(i as usize)?;
+        self.sums.get(s as usize)
+    }
+
+    /// Computes the sums of every flat objective from the key-result rows.
+    fn build(
+        &mut self,
+        graph: &Graph,
+        objective: &[ObjectiveInputs],
+        kr_weight: &[f64],
+        krs: &[Row],
+    ) {
+        self.slot.clear();
+        self.sums.clear();
+        let mut seen: Vec<u32> = Vec::new();
+        let mut stack: Vec<u32> = Vec::new();
+        let mut epoch = 0u32;
+        for (i, inputs) in objective.iter().enumerate() {
+            let i = i as u32;
+            if inputs.mode != RollupMode::Flat || graph.on_cycle(i) {
+                self.slot.push(NONE);
+                continue;
+            }
+            if seen.is_empty() {
+                seen = vec![0; objective.len()];
+            }
+            epoch += 1;
+            let mut sums = FlatSums::default();
+            stack.clear();
+            stack.push(i);
+            if let Some(m) = seen.get_mut(i as usize) {
+                *m = epoch;
+            }
+            while let Some(v) = stack.pop() {
+                let range = graph.krs_of(v);
+                let weights = kr_weight.get(range.clone()).unwrap_or(&[]);
+                for (&w, row) in weights.iter().zip(krs.get(range).unwrap_or(&[])) {
+                    if row.is_scored() {
+                        sums.add(w, row);
+                    }
+                }
+                for e in graph.children.of(v) {
+                    if !e.contributes || graph.on_cycle(e.node) {
+                        continue;
+                    }
+                    if let Some(m) = seen.get_mut(e.node as usize) {
+                        if *m != epoch {
+                            *m = epoch;
+                            stack.push(e.node);
+                        }
+                    }
+                }
+            }
+            self.slot.push(self.sums.len() as u32);
+            self.sums.push(sums);
+        }
+    }
+
+    /// Replaces key-result row `old` by `new` (weight `w`) in the sums of objective `i`,
+    /// if it is flat.
+    fn update(&mut self, i: u32, w: f64, old: &Row, new: &Row) {
+        let Some(&s) = self.slot.get(i as usize) else {
+            return;
+        };
+        if let Some(sums) = self.sums.get_mut(s as usize) {
+            if old.is_scored() {
+                sums.remove(w, old);
+            }
+            if new.is_scored() {
+                sums.add(w, new);
+            }
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -93,8 +323,8 @@ impl Compiled {
             .filter(|x| x.is_finite())
             .unwrap_or(f64::NAN);
         let inputs = ObjectiveInputs {
-            mode: o.rollup_mode(),
-            blend: blend_factor(o, policy),
+            mode: policy.rollup_mode(o),
+            blend: policy.blend_of(o),
             over,
         };
         match self.objective.get_mut(i) {
@@ -106,18 +336,23 @@ impl Compiled {
     fn clear(&mut self) {
         self.kr_weight.clear();
         self.objective.clear();
+        self.flat = Flat::default();
+    }
+
+    /// Computes the sums of the flat objectives (after the key-result pass).
+    fn build_flat(&mut self, graph: &Graph, krs: &[Row]) {
+        let Compiled {
+            kr_weight,
+            objective,
+            flat,
+        } = self;
+        flat.build(graph, objective, kr_weight, krs);
     }
 }
 
 /// The weighted sums of an objective's scored key results and of its scored contributing
-/// children, and whether it has any scored key result.
-fn gather(
-    i: u32,
-    graph: &Graph,
-    kr_weight: &[f64],
-    krs: &[Row],
-    objectives: &[Row],
-) -> (Acc, Acc, bool) {
+/// children.
+fn gather(i: u32, graph: &Graph, kr_weight: &[f64], krs: &[Row], objectives: &[Row]) -> (Acc, Acc) {
     let mut own = Acc::default();
     let range = graph.krs_of(i);
     let weights = kr_weight.get(range.clone()).unwrap_or(&[]);
@@ -134,8 +369,16 @@ fn gather(
             }
         }
     }
-    let any_kr = own.n > 0;
-    (own, children, any_kr)
+    (own, children)
+}
+
+fn sides(own: &Acc, children: &Acc) -> Sides {
+    Sides {
+        own_scored: own.n,
+        own_weight: own.w,
+        children_scored: children.n,
+        children_weight: children.w,
+    }
 }
 
 /// Computes one objective from its key results' and children's rows (flat arrays only).
@@ -150,31 +393,20 @@ fn evaluate_objective(
     if graph.on_cycle(i) {
         return Row::UNDEFINED;
     }
-    let (own, children, any_kr) = gather(i, graph, &compiled.kr_weight, krs, objectives);
-    let none = Acc::default();
+    let (own, children) = gather(i, graph, &compiled.kr_weight, krs, objectives);
     let inputs = compiled.objective.get(i as usize);
     let mode = inputs.map_or(RollupMode::Auto, |x| x.mode);
-    let auto = || {
-        if any_kr {
-            (own, 1.0, none, 0.0)
-        } else {
-            (children, 1.0, none, 0.0)
-        }
+    let blend = inputs.map_or(crate::policy::DEFAULT_BLEND, |x| x.blend);
+    let counted = counted_inputs(mode, blend, &sides(&own, &children));
+    let none = Acc::default();
+    let (a, wa, b, wb) = match (counted.takes_key_results(), counted.takes_children()) {
+        (true, true) => (own, counted.own, children, counted.children),
+        (true, false) => (own, 1.0, none, 0.0),
+        _ => (children, 1.0, none, 0.0),
     };
-    let (a, wa, b, wb) = match mode {
-        RollupMode::Auto | RollupMode::Manual => auto(),
-        RollupMode::KeyResults => (own, 1.0, none, 0.0),
-        RollupMode::Children => (children, 1.0, none, 0.0),
-        RollupMode::Blend => match (own.defined(), children.defined()) {
-            (true, true) => {
-                let l = inputs.map_or(0.5, |x| x.blend);
-                (own, l, children, 1.0 - l)
-            }
-            (true, false) => (own, 1.0, none, 0.0),
-            _ => (children, 1.0, none, 0.0),
-        },
-    };
-    let mut row = if a.defined() {
+    let mut row = if mode == RollupMode::Flat {
+        compiled.flat.of(i).map_or(Row::UNDEFINED, FlatSums::row)
+    } else if a.defined() {
         a.mix(wa, &b, wb)
     } else {
         Row::UNDEFINED
@@ -281,6 +513,7 @@ impl Scorecard {
             ..
         } = self;
         key_results_pass(doc, graph, policy, *as_of, krs, compiled);
+        compiled.build_flat(graph, krs);
         self.recompute_objectives();
     }
 
@@ -309,6 +542,7 @@ impl Scorecard {
             krs: &self.krs,
             objectives: &self.objectives,
             kr_weight: &self.compiled.kr_weight,
+            flat: &self.compiled.flat,
         }
     }
 
@@ -325,6 +559,32 @@ impl Scorecard {
     /// The date the scores are computed as of.
     pub fn as_of(&self) -> AsOf {
         self.as_of
+    }
+
+    /// The date each cycle of the document is judged at, in document order: the as-of date,
+    /// or, under [`AsOf::Today`], a closed cycle's last day.
+    ///
+    /// ```
+    /// use okr_core::{AsOf, Document, Format, Policy, Scorecard};
+    /// use chrono::NaiveDate;
+    /// let doc = Document::from_str(
+    ///     "version: 1\ncycles: [{id: 2026-H1, start: 2026-01-01, end: 2026-06-30}]\nobjectives: []\n",
+    ///     Format::Yaml,
+    /// )?;
+    /// let today = NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
+    /// let card = Scorecard::new(doc, AsOf::Today(today), Policy::default());
+    /// let end = NaiveDate::from_ymd_opt(2026, 6, 30).unwrap();
+    /// assert_eq!(card.cycle_as_of("2026-H1"), Some(end));
+    /// assert_eq!(card.cycles_as_of().next().map(|(c, d)| (c.id.as_str(), d)), Some(("2026-H1", end)));
+    /// # Ok::<(), okr_core::LoadError>(())
+    /// ```
+    pub fn cycles_as_of(&self) -> impl Iterator<Item = (&Cycle, chrono::NaiveDate)> + '_ {
+        self.as_of.cycles(&self.doc)
+    }
+
+    /// The date the cycle with this id is judged at (see [`Scorecard::cycles_as_of`]).
+    pub fn cycle_as_of(&self, id: &str) -> Option<chrono::NaiveDate> {
+        self.doc.cycle(id).map(|c| self.as_of.for_cycle(Some(c)))
     }
 
     /// The policy in force.
@@ -395,19 +655,10 @@ impl Scorecard {
             .collect()
     }
 
-    /// Whether objective `i` has a scored key result.
-    pub(crate) fn has_scored_kr(&self, i: u32) -> bool {
-        self.krs
-            .get(self.graph.krs_of(i))
-            .is_some_and(|rows| rows.iter().any(Row::is_scored))
-    }
-
-    /// The blend factor in force for objective `i`.
-    pub(crate) fn blend_factor(&self, i: u32) -> f64 {
-        self.doc
-            .objectives
-            .get(i as usize)
-            .map_or(self.policy.default_blend, |o| blend_factor(o, &self.policy))
+    /// Which inputs objective `i`'s rollup takes, and with which factors (the mode in
+    /// force under the policy, [`counted_inputs`]).
+    pub(crate) fn counted(&self, i: u32) -> Counted {
+        self.view().counted(i)
     }
 
     /// The scores of the key result at flat index `k`.
@@ -421,6 +672,48 @@ impl Scorecard {
 
     pub(crate) fn objective_row(&self, i: u32) -> Option<&Row> {
         self.objectives.get(i as usize)
+    }
+
+    /// Which inputs objective `i`'s rollup mode takes, with their factors: the rollup's own
+    /// rule ([`counted_inputs`]) on the current values.
+    pub(crate) fn sides(&self, i: u32) -> Taken {
+        let (own, children) = gather(
+            i,
+            &self.graph,
+            &self.compiled.kr_weight,
+            &self.krs,
+            &self.objectives,
+        );
+        let mode = self.mode(i);
+        let c = counted_inputs(mode, self.blend_factor(i), &sides(&own, &children));
+        let both = mode == RollupMode::Blend;
+        Taken {
+            own_counted: both || c.takes_key_results(),
+            children_counted: both || c.takes_children(),
+            own: c.own,
+            children: c.children,
+        }
+    }
+
+    /// The blend factor in force for objective `i` (its `blend`, else the policy's).
+    pub(crate) fn blend_factor(&self, i: u32) -> f64 {
+        self.compiled
+            .objective
+            .get(i as usize)
+            .map_or(crate::policy::DEFAULT_BLEND, |x| x.blend)
+    }
+
+    /// The rollup mode in force for objective `i`.
+    pub(crate) fn mode(&self, i: u32) -> RollupMode {
+        self.compiled
+            .objective
+            .get(i as usize)
+            .map_or(RollupMode::Auto, |x| x.mode)
+    }
+
+    /// The date objective `i` (and its key results) is judged at.
+    pub(crate) fn date_of(&self, i: u32) -> chrono::NaiveDate {
+        self.as_of.for_cycle(cycle_of(&self.doc, &self.graph, i))
     }
 
     /// Records a check-in on a key result and updates the key result, its objective and
@@ -448,10 +741,18 @@ impl Scorecard {
             .ok_or_else(|| UpdateError::UnknownKeyResult(key_result.to_owned()))?;
         kr.check_ins.push(check_in);
         let row = evaluate_kr(kr, cycle, d, &self.policy);
+        let mut old = row;
         if let Some(slot) = self.krs.get_mut(k as usize) {
+            old = *slot;
             *slot = row;
         }
-        Ok(self.propagate(i))
+        let w = self
+            .compiled
+            .kr_weight
+            .get(k as usize)
+            .copied()
+            .unwrap_or(0.0);
+        Ok(self.propagate(i, Some((w, old, row))))
     }
 
     /// Adds a score override to an objective and updates it and its ancestors.
@@ -468,12 +769,14 @@ impl Scorecard {
                 self.compiled.set(i as usize, o, d, &self.policy);
             }
         }
-        Ok(self.propagate(i))
+        Ok(self.propagate(i, None))
     }
 
     /// Recomputes objective `start` and its ancestors through contributing links, in
-    /// topological order.
-    fn propagate(&mut self, start: u32) -> usize {
+    /// topological order. `change` is a key result of `start` that changed (its weight,
+    /// old row and new row): the sums of the flat objectives among them take the change,
+    /// each once.
+    fn propagate(&mut self, start: u32, change: Option<(f64, Row, Row)>) -> usize {
         self.epoch = self.epoch.wrapping_add(1);
         if self.epoch == 0 {
             self.marks.fill(0);
@@ -514,6 +817,11 @@ impl Scorecard {
                 .unwrap_or(NONE)
         };
         affected.sort_unstable_by_key(pos);
+        if let Some((w, old, new)) = change {
+            for &v in &affected {
+                self.compiled.flat.update(v, w, &old, &new);
+            }
+        }
         for &v in &affected {
             let row = evaluate_objective(
                 v,
@@ -603,6 +911,7 @@ impl Scored {
         let graph = Graph::build(doc);
         let (mut krs, mut compiled) = (Vec::new(), Compiled::default());
         key_results_pass(doc, &graph, policy, as_of, &mut krs, &mut compiled);
+        compiled.build_flat(&graph, &krs);
         let mut objectives = vec![Row::UNDEFINED; graph.len()];
         objectives_pass(&graph, policy, &krs, &compiled, &mut objectives);
         Scored {
@@ -628,6 +937,7 @@ impl Scored {
             krs: &self.krs,
             objectives: &self.objectives,
             kr_weight: &self.compiled.kr_weight,
+            flat: &self.compiled.flat,
         }
     }
 }
@@ -641,6 +951,7 @@ pub(crate) struct View<'a> {
     krs: &'a [Row],
     objectives: &'a [Row],
     kr_weight: &'a [f64],
+    flat: &'a Flat,
 }
 
 impl View<'_> {
@@ -649,20 +960,51 @@ impl View<'_> {
         self.objectives.get(i as usize)
     }
 
+    /// What objective `i`'s inputs offer and which of them its rollup takes.
+    fn inputs(&self, i: u32) -> (Sides, Counted) {
+        let Some(o) = self.doc.objectives.get(i as usize) else {
+            return (Sides::default(), Counted::default());
+        };
+        let (own, children) = gather(i, self.graph, self.kr_weight, self.krs, self.objectives);
+        let sides = sides(&own, &children);
+        let counted = counted_inputs(self.policy.rollup_mode(o), self.policy.blend_of(o), &sides);
+        (sides, counted)
+    }
+
+    /// Which inputs objective `i`'s rollup takes, and with which factors.
+    pub(crate) fn counted(&self, i: u32) -> Counted {
+        self.inputs(i).1
+    }
+
     /// How many scored inputs objective `i`'s rollup mode takes, and their total weight.
     pub(crate) fn mode_inputs(&self, i: u32) -> (usize, f64) {
-        let Some(o) = self.doc.objectives.get(i as usize) else {
-            return (0, 0.0);
-        };
-        let (own, children, any_kr) =
-            gather(i, self.graph, self.kr_weight, self.krs, self.objectives);
-        match o.rollup_mode() {
-            RollupMode::Auto | RollupMode::Manual if any_kr => (own.n, own.w),
-            RollupMode::Auto | RollupMode::Manual => (children.n, children.w),
-            RollupMode::KeyResults => (own.n, own.w),
-            RollupMode::Children => (children.n, children.w),
-            RollupMode::Blend => (own.n + children.n, own.w + children.w),
+        if self
+            .doc
+            .objectives
+            .get(i as usize)
+            .map(|o| self.policy.rollup_mode(o))
+            == Some(RollupMode::Flat)
+        {
+            return self.flat.of(i).map_or((0, 0.0), |s| (s.n, s.w.value()));
         }
+        let (s, c) = self.inputs(i);
+        let (mut n, mut w) = (0, 0.0);
+        if c.takes_key_results() {
+            n += s.own_scored;
+            w += s.own_weight;
+        }
+        if c.takes_children() {
+            n += s.children_scored;
+            w += s.children_weight;
+        }
+        (n, w)
+    }
+
+    /// Whether objective `i` has a scored key result.
+    pub(crate) fn has_scored_kr(&self, i: u32) -> bool {
+        self.krs
+            .get(self.graph.krs_of(i))
+            .is_some_and(|rows| rows.iter().any(Row::is_scored))
     }
 }
 

@@ -17,16 +17,18 @@ import pyarrow.ipc
 if TYPE_CHECKING:  # pragma: no cover
     from typing import Literal
 
+    import polars as pl
+
 __all__ = ["Tables", "TABLE_NAMES", "STATUSES", "SEVERITIES", "KINDS"]
 
 from ._okr import TABLE_NAMES  # the core's list, in its order
 
 #: Categories of ``status`` columns, best first.
-STATUSES = ("on_track", "at_risk", "off_track", "unknown")
+STATUSES = ("on_track", "at_risk", "off_track", "unknown", "dropped")
 #: Categories of ``severity`` columns, most serious first.
 SEVERITIES = ("error", "warning", "info")
 #: Categories of the key results' ``kind`` column.
-KINDS = ("metric", "threshold", "binary", "milestones", "baseline")
+KINDS = ("metric", "threshold", "binary", "milestones", "baseline", "graded")
 
 
 class _Source(Protocol):
@@ -86,7 +88,7 @@ class Tables:
     """The analysis tables of a scored document.
 
     Each attribute (``objectives``, ``key_results``, ``check_ins``, ``alignments``,
-    ``findings``, ``people``, ``contributions``, ``engagement``, ``distribution``) is a
+    ``findings``, ``people``, ``contributions``, ``engagement``, ``distribution``, ``grades``) is a
     pandas DataFrame, built on first access and kept: ``tables()`` itself computes nothing,
     reading ``objectives`` builds that table alone, and the document is validated only for
     ``findings``. The tables are those of the scorecard when ``tables()`` was called:
@@ -151,6 +153,24 @@ class Tables:
             return self._table(name)
         return {n: self._table(n) for n in TABLE_NAMES}
 
+    @overload
+    def to_polars(self, name: None = None) -> Dict[str, "pl.DataFrame"]: ...
+    @overload
+    def to_polars(self, name: str) -> "pl.DataFrame": ...
+    def to_polars(self, name: Optional[str] = None) -> Union["pl.DataFrame", Dict[str, "pl.DataFrame"]]:
+        """One table (or all, by name) as polars DataFrames, from the Arrow columns without a
+        copy. Needs polars (``pip install polars``), which okr does not require."""
+        try:
+            import polars
+        except ImportError as e:
+            raise ImportError(
+                "`to_polars()` needs the polars package, which okr does not install: "
+                "`pip install polars`"
+            ) from e
+        if name is not None:
+            return polars.DataFrame(self._table(name))
+        return {n: polars.DataFrame(self._table(n)) for n in TABLE_NAMES}
+
     @property
     def objectives(self) -> pd.DataFrame:
         """One row per objective."""
@@ -195,6 +215,11 @@ class Tables:
     def distribution(self) -> pd.DataFrame:
         """One row per cycle and level: the score distribution."""
         return self.frame("distribution")
+
+    @property
+    def grades(self) -> pd.DataFrame:
+        """One row per objective, then one per cycle: how the key results are graded."""
+        return self.frame("grades")
 
     def __repr__(self) -> str:
         return f"<okr.Tables: {', '.join(TABLE_NAMES)}>"

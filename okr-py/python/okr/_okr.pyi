@@ -9,16 +9,21 @@ from ._frames import Tables
 _Date = Union[datetime.date, str]
 _Path = Union[str, "os.PathLike[str]"]
 
-__all__ = ["Document", "Finding", "Policy", "Problem", "Scorecard", "Scores", "_TableSource", "json_schema", "load", "loads", "__version__", "TABLE_NAMES"]
+__all__ = ["Document", "Finding", "Policy", "Problem", "Scorecard", "Scores", "_TableSource", "edit_file", "json_schema", "load", "loads", "ImportSummary", "import_csv", "import_viva_goals", "import_gitlab", "__version__", "TABLE_NAMES"]
 
 __version__: str
 TABLE_NAMES: Tuple[str, ...]
 
-def load(path: _Path, format: Optional[str] = None) -> Document:
-    """Loads a document from a file (format from the extension unless given)."""
+def load(path: _Path, format: Optional[str] = None, *, max_bytes: Optional[int] = None) -> Document:
+    """Loads a document from a file (format from the extension unless given), through the
+    core's file loader: its size limit (`max_bytes`), streaming and UTF-8 positions."""
 
 def loads(text: str, format: str = "yaml") -> Document:
     """Parses a document from text."""
+
+def edit_file(path: _Path, edit: str) -> str:
+    """Applies an edit (its JSON form, see `okr_core::edit::Edit`) to a file in place and
+    returns the new text."""
 
 def json_schema() -> str:
     """The JSON Schema of the document format, as text."""
@@ -85,6 +90,7 @@ class Policy:
         max_key_results: Optional[int] = None,
         max_objectives: Optional[int] = None,
         stale_days: Optional[int] = None,
+        default_rollup: Optional[str] = None,
     ) -> Policy: ...
     @staticmethod
     def load(path: _Path) -> Policy: ...
@@ -106,6 +112,8 @@ class Policy:
     def max_objectives(self) -> int: ...
     @property
     def stale_days(self) -> int: ...
+    @property
+    def default_rollup(self) -> str: ...
 
 @final
 class _TableSource:
@@ -161,3 +169,33 @@ class Scorecard:
     def tables(self) -> Tables: ...
     def tree(self, cycle: Optional[str] = None) -> str: ...
     def _repr_html_(self) -> str: ...
+
+@final
+class ImportSummary:
+    """What an import read, kept in ``extra`` and skipped (``str()`` prints it)."""
+
+    @property
+    def read(self) -> List[Tuple[str, int]]: ...
+    @property
+    def extra(self) -> List[Tuple[str, int]]: ...
+    @property
+    def skipped(self) -> List[Tuple[str, str]]: ...
+    @property
+    def notes(self) -> List[str]: ...
+
+def import_csv(
+    text: str,
+    check_ins: Optional[str] = None,
+    map: List[Tuple[str, str]] = ...,
+    fiscal_year_start: int = 1,
+    today: Optional[_Date] = None,
+) -> Tuple[Document, ImportSummary]:
+    """Imports a spreadsheet's CSV text (and optionally a check-ins CSV text)."""
+
+def import_viva_goals(
+    path: _Path, fiscal_year_start: int = 1, today: Optional[_Date] = None
+) -> Tuple[Document, ImportSummary]:
+    """Imports Viva Goals' data export (the ZIP or its folder)."""
+
+def import_gitlab(text: str, today: Optional[_Date] = None) -> Tuple[Document, ImportSummary]:
+    """Imports the JSON text of a GitLab GraphQL ``workItems`` query."""

@@ -5,12 +5,22 @@
 
 use chrono::NaiveDate;
 use clap::{Parser, Subcommand, ValueEnum};
-use okr_core::{
-    validate, AsOf, Document, Finding, LoadError, Policy, Scorecard, Scores, Severity, SourceMap,
-};
+use okr_core::{validate, AsOf, Document, Finding, LoadError, Policy, Scorecard, Scores, Severity};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+
+mod ci;
+mod diff;
+mod edit;
+mod explain;
+mod filter;
+mod import;
+use filter::FilterArgs;
+mod as_of;
+mod output;
+use output::{print, write_output};
+mod preset;
 
 #[derive(Parser)]
 #[command(
@@ -26,54 +36,117 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Score every key result and objective.
+    #[command(after_help = SCORE_HELP)]
     Score {
         /// The document (.yaml, .yml, .json or .toml).
         file: PathBuf,
         /// Score as of this date (YYYY-MM-DD); default: today, or a closed cycle's end.
         #[arg(long, value_parser = parse_date)]
         as_of: Option<NaiveDate>,
+        /// A policy file (.yaml, .yml, .json or .toml) with thresholds.
+        #[arg(long)]
+        policy: Option<PathBuf>,
+        #[command(flatten)]
+        filter: FilterArgs,
         /// Output format.
         #[arg(long, value_enum, default_value_t = ScoreFormat::Table)]
         format: ScoreFormat,
     },
     /// Check the document against the validation rules (exit 1 if any error is found).
+    #[command(after_help = CHECK_HELP)]
     Check {
         /// The document (.yaml, .yml, .json or .toml).
         file: PathBuf,
+        #[command(flatten)]
+        filter: FilterArgs,
         /// Check as of this date (YYYY-MM-DD); default: today, or a closed cycle's end.
         #[arg(long, value_parser = parse_date)]
         as_of: Option<NaiveDate>,
         /// A policy file (.yaml, .yml, .json or .toml) with thresholds and severities.
         #[arg(long)]
         policy: Option<PathBuf>,
+        /// A shipped policy preset: `sheet` for a spreadsheet of graded key results (no
+        /// owners on objectives, no initiatives, no capacity). A `--policy` file given too
+        /// overrides the preset, setting by setting.
+        #[arg(long, value_parser = clap::builder::PossibleValuesParser::new(preset::names()))]
+        preset: Option<String>,
         /// Output format.
         #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
         format: CheckFormat,
     },
     /// Print the cascade as an indented tree with scores and status.
+    #[command(after_help = TREE_HELP)]
     Tree {
         /// The document (.yaml, .yml, .json or .toml).
         file: PathBuf,
         /// Score as of this date (YYYY-MM-DD); default: today, or a closed cycle's end.
         #[arg(long, value_parser = parse_date)]
         as_of: Option<NaiveDate>,
-        /// Only this cycle's objectives.
+        /// A policy file (.yaml, .yml, .json or .toml) with thresholds.
         #[arg(long)]
-        cycle: Option<String>,
+        policy: Option<PathBuf>,
+        #[command(flatten)]
+        filter: FilterArgs,
+    },
+    /// What changed between two versions of a document, or one document at two dates.
+    #[command(after_help = diff::AFTER_HELP)]
+    Diff {
+        /// The older version: a path, or `REV:PATH` (read with `git show`).
+        old: String,
+        /// The newer version: a path, or `REV:PATH` (omit with `--since`).
+        new: Option<String>,
+        /// Compare OLD as of this date with OLD as of `--as-of` (YYYY-MM-DD).
+        #[arg(long, value_parser = parse_date)]
+        since: Option<NaiveDate>,
+        /// Score as of this date (YYYY-MM-DD); default: today, or a closed cycle's end.
+        #[arg(long, value_parser = parse_date)]
+        as_of: Option<NaiveDate>,
+        /// A policy file for the scores and the findings.
+        #[arg(long)]
+        policy: Option<PathBuf>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = ExplainFormat::Text)]
+        format: ExplainFormat,
+    },
+    /// Why an objective or key result has its score.
+    #[command(after_help = explain::AFTER_HELP)]
+    Explain {
+        /// The document (.yaml, .yml, .json or .toml).
+        file: PathBuf,
+        /// The objective or key result.
+        id: String,
+        /// Score as of this date (YYYY-MM-DD); default: today, or a closed cycle's end.
+        #[arg(long, value_parser = parse_date)]
+        as_of: Option<NaiveDate>,
+        /// A policy file for the scores and the status bands.
+        #[arg(long)]
+        policy: Option<PathBuf>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = ExplainFormat::Text)]
+        format: ExplainFormat,
     },
     /// Print one analysis table (SPEC §7) as CSV or JSON.
     Export {
         /// The document (.yaml, .yml, .json or .toml).
         file: PathBuf,
         /// The table.
-        #[arg(long, value_parser = clap::builder::PossibleValuesParser::new(okr_core::TABLE_NAMES))]
-        table: String,
+        #[arg(long, value_parser = clap::builder::PossibleValuesParser::new(okr_core::TABLE_NAMES), required_unless_present = "sheet")]
+        table: Option<String>,
+        /// Instead of a table, the document as the sheet `okr import csv` reads (CSV), to
+        /// edit in a spreadsheet and import again.
+        #[arg(long, conflicts_with_all = ["table", "format"])]
+        sheet: bool,
         /// Score as of this date (YYYY-MM-DD); default: today, or a closed cycle's end.
         #[arg(long, value_parser = parse_date)]
         as_of: Option<NaiveDate>,
         /// A policy file for the scores and the findings table.
         #[arg(long)]
         policy: Option<PathBuf>,
+        /// A shipped policy preset: `sheet` for a spreadsheet of graded key results (no
+        /// owners on objectives, no initiatives, no capacity). A `--policy` file given too
+        /// overrides the preset, setting by setting.
+        #[arg(long, value_parser = clap::builder::PossibleValuesParser::new(preset::names()))]
+        preset: Option<String>,
         /// Output format.
         #[arg(long, value_enum, default_value_t = ExportFormat::Csv)]
         format: ExportFormat,
@@ -92,6 +165,11 @@ enum Command {
         /// A policy file for the scores and the findings.
         #[arg(long)]
         policy: Option<PathBuf>,
+        /// A shipped policy preset: `sheet` for a spreadsheet of graded key results (no
+        /// owners on objectives, no initiatives, no capacity). A `--policy` file given too
+        /// overrides the preset, setting by setting.
+        #[arg(long, value_parser = clap::builder::PossibleValuesParser::new(preset::names()))]
+        preset: Option<String>,
         /// The report's title (default: the file's name).
         #[arg(long)]
         title: Option<String>,
@@ -117,7 +195,19 @@ enum Command {
         #[arg(long, short)]
         output: Option<PathBuf>,
     },
-    /// Write a document in another format (by the output's extension), losslessly.
+    /// Turn another tool's export (a CSV sheet, Viva Goals, GitLab OKRs) into a document,
+    /// then check it.
+    #[command(after_help = import::AFTER_HELP)]
+    Import(import::ImportArgs),
+    /// Append a check-in to a key result, or mark one of its milestones done, in place.
+    #[command(name = "check-in", after_help = edit::CHECK_IN_HELP)]
+    CheckIn(edit::CheckInArgs),
+    /// Append an override (a score set by hand) to an objective, in place.
+    #[command(after_help = edit::OVERRIDE_HELP)]
+    Override(edit::OverrideArgs),
+    /// Write a document in another format (by the output's extension): every value is kept,
+    /// comments are not.
+    #[command(after_help = output::CONVERT_HELP)]
     Convert {
         /// The document to read (.yaml, .yml, .json or .toml).
         file: PathBuf,
@@ -131,11 +221,9 @@ enum Command {
 enum ExportFormat {
     Csv,
     Json,
-    /// Arrow IPC file (feature `arrow`).
-    #[cfg(feature = "arrow")]
+    /// Arrow IPC file (needs a build with the `arrow` feature).
     Arrow,
-    /// Parquet file (feature `arrow`).
-    #[cfg(feature = "arrow")]
+    /// Parquet file (needs a build with the `arrow` feature).
     Parquet,
 }
 
@@ -158,9 +246,60 @@ impl From<DocFormat> for okr_core::Format {
 
 #[derive(Clone, Copy, ValueEnum)]
 enum CheckFormat {
+    /// Compiler-style lines, `file:line:col: severity[code]: message`.
+    Text,
+    /// `{"as_of", "cycles", "findings": [...]}`.
+    Json,
+    /// A SARIF 2.1.0 log, for GitHub code scanning and other dashboards.
+    Sarif,
+    /// GitHub Actions workflow commands: an annotation per finding in pull requests.
+    Github,
+}
+
+const CHECK_HELP: &str = "\
+Formats: text (default), json, sarif (SARIF 2.1.0; load errors become results of rule
+`load_error`, exit status 2) and github (`::warning file=…,line=…,col=…,title=code::message`
+workflow commands, load errors included). Paths in sarif and github output are relative
+to the working directory when the file lies below it.
+
+Exit status: 0 no finding of severity error; 1 some finding is an error; 2 the document or
+the policy could not be loaded, or the command line is wrong.
+
+Examples:
+  okr check okrs/2021-h2.yaml --policy okrs/policy.yaml
+  okr check okrs/2021-h2.yaml --format sarif > okr.sarif
+  okr check okrs/2021-h2.yaml --format github
+  okr check okrs.yaml --team checkout-cluster   findings about my team's objectives,
+                                                their key results and my team's people
+
+A finding is printed when its first subject is selected: a person for the people rules,
+an objective or one of its key results otherwise.";
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ExplainFormat {
     Text,
     Json,
 }
+
+const SCORE_HELP: &str = "\
+Examples:
+  okr score okrs.yaml --team checkout-cluster         my team and the teams below it
+  okr score okrs.yaml --status at_risk --format json  what needs attention
+  okr score okrs.yaml --owner ana --cycle 2021-H2
+
+Filters (--cycle, --team, --owner, --level, --status) choose what is printed; scores are
+always computed over the whole document. Several filters combine with \"and\".";
+
+const TREE_HELP: &str = "\
+Examples:
+  okr tree okrs.yaml --cycle 2021-Q3       that cycle and the cycles within it
+  okr tree okrs.yaml --team back-office    a team's objectives, each under its selected parent
+
+A child whose parent's rollup mode does not count it is marked, e.g.
+`(not counted: key_results mode)`; `okr explain FILE ID` says more.
+
+Filters (--cycle, --team, --owner, --level, --status) choose what is printed; scores are
+always computed over the whole document. Several filters combine with \"and\".";
 
 #[derive(Clone, Copy, ValueEnum)]
 enum ScoreFormat {
@@ -202,11 +341,9 @@ fn report_load_error(file: &Path, err: &LoadError) -> ExitCode {
     ExitCode::from(2)
 }
 
-fn load_policy(path: Option<PathBuf>) -> Result<Policy, ExitCode> {
-    match path {
-        Some(p) => Policy::from_path(&p).map_err(|e| report_load_error(&p, &e)),
-        None => Ok(Policy::default()),
-    }
+/// The policy of `--policy FILE` alone (commands without `--preset`).
+fn load_policy(file: Option<PathBuf>) -> Result<Policy, ExitCode> {
+    preset::policy(None, file)
 }
 
 fn load(file: &Path) -> Result<Document, ExitCode> {
@@ -237,15 +374,18 @@ struct KeyResultOut<'a> {
 #[derive(Serialize)]
 struct ScoreOut<'a> {
     as_of: String,
+    cycles: Vec<as_of::CycleOut>,
     objectives: Vec<ObjectiveOut<'a>>,
     key_results: Vec<KeyResultOut<'a>>,
 }
 
-fn score_json(card: &Scorecard) -> String {
+fn score_json(card: &Scorecard, sel: &okr_core::Selection) -> String {
     let out = ScoreOut {
         as_of: card.as_of().date().to_string(),
+        cycles: as_of::cycles(card.document(), card.as_of()),
         objectives: card
             .objectives()
+            .filter(|(o, _)| sel.objective(o.id.as_str()))
             .map(|(o, s)| ObjectiveOut {
                 id: o.id.as_str(),
                 score: s.score,
@@ -257,6 +397,7 @@ fn score_json(card: &Scorecard) -> String {
             .collect(),
         key_results: card
             .key_results()
+            .filter(|(_, kr, _)| sel.key_result(kr.id.as_str()))
             .map(|(o, kr, s)| KeyResultOut {
                 id: kr.id.as_str(),
                 objective: o.id.as_str(),
@@ -275,16 +416,18 @@ fn cell(x: Option<f64>) -> String {
     x.map_or_else(|| "-".into(), |v| format!("{v:.3}"))
 }
 
-fn score_table(card: &Scorecard) -> String {
+fn score_table(card: &Scorecard, sel: &okr_core::Selection) -> String {
     use std::fmt::Write as _;
     let mut out = String::new();
     let id_width = card
         .document()
         .objectives
         .iter()
+        .filter(|o| sel.objective(o.id.as_str()))
         .map(|o| o.id.as_str().chars().count())
         .chain(
             card.key_results()
+                .filter(|(_, kr, _)| sel.key_result(kr.id.as_str()))
                 .map(|(_, kr, _)| kr.id.as_str().chars().count() + 2),
         )
         .max()
@@ -308,39 +451,34 @@ fn score_table(card: &Scorecard) -> String {
     );
     let mut krs = card.key_results().peekable();
     for (o, s) in card.objectives() {
-        line(&mut out, o.id.as_str(), &o.level, &s);
+        let shown = sel.objective(o.id.as_str());
+        if shown {
+            line(&mut out, o.id.as_str(), &o.level, &s);
+        }
         while let Some((_, kr, ks)) = krs.next_if(|(ko, _, _)| std::ptr::eq(*ko, o)) {
-            line(&mut out, &format!("  {}", kr.id), kr.kind.name(), &ks);
+            if shown {
+                line(&mut out, &format!("  {}", kr.id), kr.kind.name(), &ks);
+            }
         }
     }
-    let _ = writeln!(out, "as of {}", card.as_of().date());
+    let _ = writeln!(out, "{}", as_of::line(card.document(), card.as_of()));
     out
 }
 
 #[derive(Serialize)]
 struct CheckOut<'a> {
     as_of: String,
+    cycles: Vec<as_of::CycleOut>,
     findings: Vec<&'a Finding>,
 }
 
 /// Findings in document order (by position; those without one last), rule order within.
-fn by_position<'a>(
-    findings: &'a [Finding],
-    map: Option<&SourceMap>,
-) -> Vec<(Option<(u32, u32)>, &'a Finding)> {
-    let mut located: Vec<_> = findings
-        .iter()
-        .map(|f| {
-            (
-                f.path
-                    .as_deref()
-                    .and_then(|p| map.and_then(|m| m.position(p))),
-                f,
-            )
-        })
-        .collect();
-    located.sort_by_key(|(pos, _)| pos.map_or((u32::MAX, u32::MAX), |p| p));
-    located
+/// Only the findings' own paths are looked up in the file ([`okr_core::locate_in_file`]).
+fn by_position<'a>(file: &Path, findings: &'a [Finding]) -> Vec<(Option<(u32, u32)>, &'a Finding)> {
+    okr_core::locate_in_file(findings, file)
+        .into_iter()
+        .map(|l| (l.position, l.finding))
+        .collect()
 }
 
 fn check_text(file: &Path, located: &[(Option<(u32, u32)>, &Finding)], color: bool) -> String {
@@ -406,22 +544,10 @@ fn export_bytes(t: &dyn okr_core::Table, format: ExportFormat) -> Result<Vec<u8>
             okr_core::arrow::write_parquet(t, &mut buf).map_err(|e| e.to_string())?;
             buf
         }
-    })
-}
-
-/// Writes to a file (atomically, through a temporary file and a rename) or to stdout.
-fn write_output(path: Option<&Path>, bytes: &[u8]) -> Result<(), ExitCode> {
-    use std::io::Write as _;
-    let result = match path {
-        Some(p) => {
-            let tmp = p.with_extension("okr-tmp");
-            std::fs::write(&tmp, bytes).and_then(|()| std::fs::rename(&tmp, p))
-        }
-        None => std::io::stdout().write_all(bytes),
-    };
-    result.map_err(|e| {
-        eprintln!("error: cannot write the output: {e}");
-        ExitCode::from(2)
+        #[cfg(not(feature = "arrow"))]
+        ExportFormat::Arrow => return Err(output::without_arrow("arrow")),
+        #[cfg(not(feature = "arrow"))]
+        ExportFormat::Parquet => return Err(output::without_arrow("parquet")),
     })
 }
 
@@ -438,39 +564,71 @@ fn run(command: Command) -> Result<(), ExitCode> {
         Command::Score {
             file,
             as_of: date,
+            policy,
+            filter,
             format,
         } => {
-            let card = Scorecard::new(load(&file)?, as_of(date), Policy::default());
+            let policy = load_policy(policy)?;
+            let card = Scorecard::new(load(&file)?, as_of(date), policy);
+            let sel = filter.select(&card)?;
             match format {
-                ScoreFormat::Json => println!("{}", score_json(&card)),
-                ScoreFormat::Table => print!("{}", score_table(&card)),
+                ScoreFormat::Json => print(&format!("{}\n", score_json(&card, &sel)))?,
+                ScoreFormat::Table => print(&score_table(&card, &sel))?,
             }
         }
         Command::Check {
             file,
+            filter,
             as_of: date,
             policy,
+            preset,
             format,
         } => {
-            let policy = load_policy(policy)?;
-            let doc = load(&file)?;
-            let map = SourceMap::from_path(&file).ok();
+            // A policy file's problems are reported in the check's format, like the document's.
+            let base = preset::policy(preset.as_deref(), None)?;
+            let policy = match policy {
+                Some(p) => base
+                    .with_path(&p)
+                    .map_err(|e| ci::load_failed(format, &p, &e))?,
+                None => base,
+            };
+            let doc = Document::from_path(&file).map_err(|e| ci::load_failed(format, &file, &e))?;
             let as_of = as_of(date);
-            let findings = validate(&doc, as_of, &policy);
-            let located = by_position(&findings, map.as_ref());
+            let cycles = as_of::cycles(&doc, as_of);
+            let as_of_line = as_of::note(&doc, as_of).map(|_| as_of::line(&doc, as_of));
+            let findings = if filter.filter().is_empty() {
+                validate(&doc, as_of, &policy)
+            } else {
+                let card = Scorecard::new(doc, as_of, policy);
+                let sel = filter.select(&card)?;
+                let mut all = okr_core::validate_scored(&card);
+                all.retain(|f| sel.finding(f));
+                all
+            };
+            let located = by_position(&file, &findings);
             match format {
                 CheckFormat::Json => {
                     let out = CheckOut {
                         as_of: as_of.date().to_string(),
+                        cycles,
                         findings: located.iter().map(|(_, f)| *f).collect(),
                     };
-                    println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
+                    print(&format!(
+                        "{}\n",
+                        serde_json::to_string_pretty(&out).unwrap_or_default()
+                    ))?;
                 }
                 CheckFormat::Text => {
                     use std::io::IsTerminal as _;
                     let color =
                         std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-                    print!("{}", check_text(&file, &located, color));
+                    print(&check_text(&file, &located, color))?;
+                    if let Some(line) = &as_of_line {
+                        print(&format!("{line}\n"))?;
+                    }
+                }
+                CheckFormat::Sarif | CheckFormat::Github => {
+                    ci::print_findings(format, &file, &findings)?;
                 }
             }
             if findings.iter().any(|f| f.severity == Severity::Error) {
@@ -480,31 +638,62 @@ fn run(command: Command) -> Result<(), ExitCode> {
         Command::Tree {
             file,
             as_of: date,
-            cycle,
+            policy,
+            filter,
         } => {
-            let doc = load(&file)?;
-            if let Some(c) = &cycle {
-                if doc.cycle(c).is_none() {
-                    eprintln!("error: unknown cycle `{c}` in `{}`", file.display());
-                    return Err(ExitCode::from(2));
-                }
-            }
-            let card = Scorecard::new(doc, as_of(date), Policy::default());
-            print!("{}", card.render_tree(cycle.as_deref()));
-            println!("as of {}", card.as_of().date());
+            let policy = load_policy(policy)?;
+            let card = Scorecard::new(load(&file)?, as_of(date), policy);
+            let sel = filter.select(&card)?;
+            print(&format!(
+                "{}{}\n",
+                card.render_tree_selected(&sel),
+                as_of::line(card.document(), card.as_of())
+            ))?;
         }
+        Command::Diff {
+            old,
+            new,
+            since,
+            as_of,
+            policy,
+            format,
+        } => diff::run(diff::DiffArgs {
+            old,
+            new,
+            since,
+            as_of,
+            policy,
+            format,
+        })?,
+        Command::Explain {
+            file,
+            id,
+            as_of: date,
+            policy,
+            format,
+        } => explain::run(file, &id, date, policy, format)?,
         Command::Export {
             file,
             table,
             as_of: date,
             policy,
+            preset,
             format,
             output,
+            sheet,
         } => {
-            let policy = load_policy(policy)?;
+            if sheet {
+                let doc = load(&file)?;
+                write_output(
+                    output.as_deref(),
+                    okr_core::import::to_sheet(&doc).as_bytes(),
+                )?;
+                return Ok(());
+            }
+            let policy = preset::policy(preset.as_deref(), policy)?;
             let card = Scorecard::new(load(&file)?, as_of(date), policy);
             let tables = card.tables();
-            let Some(t) = tables.get(&table) else {
+            let Some(t) = table.as_deref().and_then(|table| tables.get(table)) else {
                 return Err(ExitCode::from(2));
             };
             let bytes = match export_bytes(t, format) {
@@ -520,10 +709,11 @@ fn run(command: Command) -> Result<(), ExitCode> {
             file,
             as_of: date,
             policy,
+            preset,
             title,
             output,
         } => {
-            let policy = load_policy(policy)?;
+            let policy = preset::policy(preset.as_deref(), policy)?;
             let card = Scorecard::new(load(&file)?, as_of(date), policy);
             let findings = okr_core::validate_scored(&card);
             let title = title.unwrap_or_else(|| {
@@ -536,7 +726,7 @@ fn run(command: Command) -> Result<(), ExitCode> {
             let page = card.render_report(&title, &findings);
             write_output(output.as_deref(), page.as_bytes())?;
         }
-        Command::Schema => print!("{}", okr_core::json_schema()),
+        Command::Schema => print(&okr_core::json_schema())?,
         Command::Generate {
             objectives,
             seed,
@@ -556,8 +746,12 @@ fn run(command: Command) -> Result<(), ExitCode> {
             };
             write_output(output.as_deref(), text.as_bytes())?;
         }
+        Command::Import(args) => import::run(args)?,
+        Command::CheckIn(args) => edit::check_in(args)?,
+        Command::Override(args) => edit::override_score(args)?,
         Command::Convert { file, output } => {
             let doc = load(&file)?;
+            output::note_dropped_comments(&file);
             if let Err(e) = doc.save(&output) {
                 eprintln!("error: {e}");
                 return Err(ExitCode::from(2));

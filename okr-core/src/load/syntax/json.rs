@@ -1,6 +1,6 @@
 //! JSON: strict syntax check by serde_json, then the YAML 1.2 reader for positions.
 
-use super::{tidy, Node, ParseLimits, Pos, SyntaxError};
+use super::{Node, ParseLimits, Pos, SyntaxError};
 
 /// Parses JSON (RFC 8259) into a spanned tree.
 pub fn parse_json(text: &str, limits: &ParseLimits) -> Result<Node, Vec<SyntaxError>> {
@@ -20,13 +20,11 @@ pub fn parse_json(text: &str, limits: &ParseLimits) -> Result<Node, Vec<SyntaxEr
             Some(i) => message.get(..i).unwrap_or(&message).to_owned(),
             None => message,
         };
-        return Err(vec![SyntaxError {
-            pos: (e.line() > 0).then(|| Pos {
-                line: u32::try_from(e.line()).unwrap_or(u32::MAX),
-                col: u32::try_from(e.column().max(1)).unwrap_or(u32::MAX),
-            }),
-            message: format!("invalid JSON: {}", tidy(&message)),
-        }]);
+        let pos = (e.line() > 0).then(|| Pos {
+            line: u32::try_from(e.line()).unwrap_or(u32::MAX),
+            col: u32::try_from(e.column().max(1)).unwrap_or(u32::MAX),
+        });
+        return Err(vec![super::explain::json(text, pos, &message)]);
     }
     // Valid JSON is valid YAML 1.2 but for tabs between tokens (JSON allows them as
     // whitespace; raw tabs never occur inside JSON strings) and surrogate pairs.

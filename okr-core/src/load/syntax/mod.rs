@@ -8,6 +8,7 @@
 //!   subset, so that every node has a position.
 //! - TOML: toml's spanned de-tree; byte spans become line:column.
 
+mod explain;
 mod json;
 mod toml;
 mod yaml;
@@ -88,6 +89,29 @@ pub struct SyntaxError {
     /// What is wrong.
     pub message: String,
 }
+
+/// Whether the text of a document holds comments (`# …` in YAML and TOML; JSON has none).
+/// Loading keeps the data only, so saving a loaded document leaves them out: `okr convert`
+/// says so.
+///
+/// ```
+/// use okr_core::{has_comments, Format};
+/// assert!(has_comments("version: 1 # the format\nobjectives: []\n", Format::Yaml));
+/// assert!(!has_comments("version: 1\ntitle: \"Issue #12\"\n", Format::Yaml));
+/// assert!(has_comments("# owners: the platform team\nversion = 1\n", Format::Toml));
+/// assert!(!has_comments("{\"title\": \"# not a comment\"}", Format::Json));
+/// ```
+pub fn has_comments(text: &str, format: crate::Format) -> bool {
+    match format {
+        crate::Format::Yaml => explain::yaml_has_comments(text),
+        crate::Format::Toml => toml::has_comments(text),
+        crate::Format::Json => false,
+    }
+}
+
+/// The one problem of a document without content (an empty file, only comments, `{}`).
+pub(crate) const EMPTY: &str =
+    "the document is empty: it needs at least `version` (1) and `objectives` (a list)";
 
 /// Lowercases the first letter of a parser's message (unless it starts an acronym such as
 /// `EOF`) and drops a final period.

@@ -1,6 +1,6 @@
 //! TOML: toml's spanned de-tree, with byte spans turned into line:column.
 
-use super::{tidy, Key, Node, ParseLimits, Pos, SyntaxError, Value};
+use super::{Key, Node, ParseLimits, Pos, SyntaxError, Value};
 use toml::de::{DeTable, DeValue};
 use toml::Spanned;
 
@@ -31,14 +31,27 @@ impl<'a> Lines<'a> {
     }
 }
 
+/// Whether TOML text holds a comment (a `#` outside strings).
+pub(crate) fn has_comments(text: &str) -> bool {
+    lex(text, usize::MAX).1
+}
+
 /// The deepest nesting of `[`/`{` outside strings and comments, stopping past `limit`.
 pub(crate) fn nesting(text: &str, limit: usize) -> usize {
+    lex(text, limit).0
+}
+
+/// The deepest nesting of `[`/`{` outside strings and comments (stopping past `limit`),
+/// and whether a comment was seen.
+fn lex(text: &str, limit: usize) -> (usize, bool) {
     let (mut depth, mut max) = (0usize, 0usize);
+    let mut comment = false;
     let bytes = text.as_bytes();
     let mut i = 0;
     while let Some(&b) = bytes.get(i) {
         match b {
             b'#' => {
+                comment = true;
                 while bytes.get(i).is_some_and(|&c| c != b'\n') {
                     i += 1;
                 }
@@ -70,7 +83,7 @@ pub(crate) fn nesting(text: &str, limit: usize) -> usize {
                 depth += 1;
                 max = max.max(depth);
                 if max > limit {
-                    return max;
+                    return (max, comment);
                 }
             }
             b']' | b'}' => depth = depth.saturating_sub(1),
@@ -78,7 +91,7 @@ pub(crate) fn nesting(text: &str, limit: usize) -> usize {
         }
         i += 1;
     }
-    max
+    (max, comment)
 }
 
 fn convert(v: &Spanned<DeValue<'_>>, lines: &Lines<'_>) -> Node {
@@ -134,12 +147,12 @@ pub fn parse_toml(text: &str, limits: &ParseLimits) -> Result<Node, Vec<SyntaxEr
     }
     let (root, errors) = DeTable::parse_recoverable(text);
     if !errors.is_empty() {
+        // The first error only: those after it follow from it far more often than not (an
+        // unclosed `[` gives one per line after it).
         return Err(errors
             .iter()
-            .map(|e| SyntaxError {
-                pos: e.span().map(|s| lines.pos(s.start)),
-                message: format!("invalid TOML: {}", tidy(e.message())),
-            })
+            .take(1)
+            .map(|e| super::explain::toml(text, e.span().map(|s| lines.pos(s.start)), e.message()))
             .collect());
     }
     Ok(Node {

@@ -164,12 +164,10 @@ pub fn parse_yaml(text: &str, limits: &ParseLimits) -> Result<Node, Vec<SyntaxEr
                     col: u32::try_from(m.col() + 1).unwrap_or(u32::MAX),
                 };
                 // saphyr's scanner guards its own nesting; say it as our limit does.
-                let message = if e.info().contains("recursion limit exceeded") {
-                    crate::load::options::too_deep(limits.max_depth)
-                } else {
-                    e.info().to_owned()
-                };
-                return Err(error(p, message));
+                if e.info().contains("recursion limit exceeded") {
+                    return Err(error(p, crate::load::options::too_deep(limits.max_depth)));
+                }
+                return Err(vec![super::explain::yaml(text, p, e.info())]);
             }
         };
         let p = pos(&span);

@@ -1,0 +1,71 @@
+// importCsv, importGitlab and importVivaGoals on the shared fixtures of the root
+// tests/import/ (the Rust and Python suites read the same files): each import is compared
+// with the document written by hand beside it.
+
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync, readdirSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const require = createRequire(import.meta.url);
+const okr = require("../pkg/node/okr_wasm.js");
+const { Document } = okr;
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const IMPORT = join(HERE, "..", "..", "tests", "import");
+const read = (...p) => readFileSync(join(IMPORT, ...p), "utf8");
+const same = (doc, expected) =>
+  assert.deepEqual(JSON.parse(doc.toJson()), JSON.parse(Document.fromYaml(read(expected)).toJson()));
+
+test("importCsv: rows, check-ins, a BOM and quoted newlines", () => {
+  const { document, summary } = okr.importCsv(read("csv", "rows.csv"), read("csv", "rows_checkins.csv"), {
+    today: "2026-03-15",
+  });
+  same(document, "csv/rows.expected.yaml");
+  assert.deepEqual(summary.skipped, [["row 17", "empty row"]]);
+  assert.ok(summary.read.some(([k, n]) => k === "key results" && n === 16));
+});
+
+test("importCsv: one row per key result, semicolons, a July fiscal year", () => {
+  const { document } = okr.importCsv(read("csv", "repeated.csv"), undefined, {
+    fiscalYearStart: 7,
+    today: "2026-03-15",
+  });
+  same(document, "csv/repeated.expected.yaml");
+});
+
+test("importCsv: a broken sheet throws every problem at its row and column", () => {
+  const want = JSON.parse(read("csv", "broken.expected.json"));
+  assert.throws(
+    () => okr.importCsv(read("csv", "broken.csv"), undefined, { today: "2026-03-15" }),
+    (e) => {
+      const got = e.problems.map((p) => [p.line, p.column, p.path, p.message]);
+      const exp = want.map((w) => [w.row, w.column, w.header, w.message]);
+      const key = (x) => JSON.stringify(x);
+      assert.deepEqual(got.map(key).sort(), exp.map(key).sort());
+      return true;
+    },
+  );
+});
+
+test("importGitlab: pages, and key results score GitLab's progress", () => {
+  const { document, summary } = okr.importGitlab(read("gitlab", "work_items.json"), { today: "2026-03-31" });
+  same(document, "gitlab/work_items.expected.yaml");
+  assert.equal(summary.skipped.length, 2);
+  const card = document.score("2026-06-30");
+  for (const [kr, progress] of [["103", 50], ["104", 40], ["106", 25], ["108", 75], ["109", 0]]) {
+    assert.ok(Math.abs(card.keyResult(kr).score - progress / 100) < 1e-9, kr);
+  }
+});
+
+test("importVivaGoals: the export's files, and percentage outcomes score Viva's progress", () => {
+  const dir = join(IMPORT, "viva_goals", "export");
+  const files = Object.fromEntries(readdirSync(dir).map((f) => [f, readFileSync(join(dir, f), "utf8")]));
+  const { document } = okr.importVivaGoals(files, { today: "2025-03-31" });
+  same(document, "viva_goals/export.expected.yaml");
+  const card = document.score("2025-03-31");
+  assert.equal(card.keyResult("2002").score, 0.6);
+  assert.equal(card.keyResult("2004").score, 0.5);
+});
