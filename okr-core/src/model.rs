@@ -121,7 +121,8 @@ impl fmt::Debug for Extra {
 
 impl Serialize for Extra {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        (**self).serialize(s)
+        // Free-form data is written exactly as it was read, numbers included.
+        crate::save::numbers::verbatim(|| (**self).serialize(s))
     }
 }
 

@@ -258,13 +258,20 @@ fn a_failing_write_leaves_the_old_file() {
     let dir = TempDir::new("atomic");
     let file = dir.path("okrs.yaml");
     std::fs::write(&file, SMALL).unwrap();
-    // The temporary file's place is taken by a folder, so the write cannot even start.
-    let tmp = dir.path(&format!(".okrs.yaml.{}.tmp", std::process::id()));
-    std::fs::create_dir(&tmp).unwrap();
+    // Every name the temporary file could take (`.NAME.PID-N.okr-tmp`, N counting the
+    // process's writes, 100 tries) is taken by a folder, so the write cannot even start.
+    let taken: Vec<_> = (0..5000)
+        .map(|n| dir.path(&format!(".okrs.yaml.{}-{n}.okr-tmp", std::process::id())))
+        .collect();
+    for t in &taken {
+        std::fs::create_dir(t).unwrap();
+    }
     let e = apply_to_file(&file, &check_in("kr", "2021-09-01", 1.0)).unwrap_err();
     assert!(e.to_string().starts_with("cannot write `"), "{e}");
     assert_eq!(std::fs::read_to_string(&file).unwrap(), SMALL);
-    std::fs::remove_dir(&tmp).unwrap();
+    for t in &taken {
+        std::fs::remove_dir(t).unwrap();
+    }
     apply_to_file(&file, &check_in("kr", "2021-09-01", 1.0)).unwrap();
     assert!(std::fs::read_to_string(&file)
         .unwrap()

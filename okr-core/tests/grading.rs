@@ -188,7 +188,8 @@ fn a_dropped_key_result_counts_before_its_date_and_leaves_every_mean_from_it() {
     close(before.objective("o").unwrap().score, 0.5);
     close(before.objective("o").unwrap().forecast, (0.8 + 0.4) / 2.0);
     close(before.objective("top").unwrap().score, 0.5);
-    assert_eq!(before.key_result("d").unwrap().status, Status::OffTrack);
+    // Status of `d`: e = 31 / 90 days of the quarter, r = 0.2 / (31 / 90) = 0.58: at risk.
+    assert_eq!(before.key_result("d").unwrap().status, Status::AtRisk);
     // From the date on: `d` is dropped, unscored, out of the mean: `o` is 0.8, its
     // forecast 0.8; `only-dropped` is unscored, so `top` is 0.8.
     let after = card(&doc, day(2026, 2, 1));

@@ -302,6 +302,17 @@ fn children_not_counted_is_in_the_rule_catalogue_and_the_policy() {
 fn default_rollup_sets_the_mode_of_objectives_that_name_none() {
     // top's own KR: 2 / 10 = 0.2; a and b: 8 / 10 = 0.8 each, children mean 0.8.
     let score = |d: Document, p: Policy| Scorecard::new(d, AsOf::Date(SEPT), p).objective("top");
+    // Under a policy default of `children` the leaves `a` and `b` (no children) are
+    // unscored, and so is `top`: the mean over no inputs is undefined (SPEC §4).
+    let children = Policy {
+        default_rollup: RollupMode::Children,
+        ..Policy::default()
+    };
+    let card = Scorecard::new(parent(""), AsOf::Date(SEPT), children);
+    assert_eq!(card.objective("a").unwrap().score, None);
+    assert_eq!(card.objective("top").unwrap().score, None);
+    // So the leaves name their mode (`auto`) and `top` takes the policy's.
+    let parent = |rollup: &str| leaves_in_auto(parent(rollup));
     let with = |mode| Policy {
         default_rollup: mode,
         ..Policy::default()
@@ -336,12 +347,23 @@ fn default_rollup_sets_the_mode_of_objectives_that_name_none() {
     assert!(card.matches_full_recompute());
 }
 
+/// `parent` with its leaves `a` and `b` in `auto` mode of their own, so that a policy's
+/// `default_rollup` applies to `top` only.
+fn leaves_in_auto(mut d: Document) -> Document {
+    for o in &mut d.objectives {
+        if o.id.as_str() == "a" || o.id.as_str() == "b" {
+            o.rollup = Some(RollupMode::Auto);
+        }
+    }
+    d
+}
+
 #[test]
 fn default_rollup_moves_influence() {
     // Under auto, top is scored from its own KR: a's score does not move it (influence 0).
     // Under children: top = (a + b) / 2, so ∂top/∂a = 1/2.
     let influence = |p: Policy| {
-        let t = Scorecard::new(parent(""), AsOf::Date(SEPT), p).tables();
+        let t = Scorecard::new(leaves_in_auto(parent("")), AsOf::Date(SEPT), p).tables();
         let c = &t.contributions;
         (0..c.objective.len())
             .find(|&i| c.objective[i] == "a" && c.top[i] == "top")

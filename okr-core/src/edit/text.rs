@@ -407,7 +407,7 @@ fn place(src: &Src<'_>, format: Format, t: &Target<'_>) -> Result<(usize, String
                 Format::Toml if src.byte(last_off) != Some(b'{') => {
                     toml_table_append(src, &style, last_off, fields, t.key)
                 }
-                Format::Yaml if !is_flow(src, list) => {
+                Format::Yaml if !is_flow_list(src, list) => {
                     yaml_block_append(src, &style, last_off, fields)
                 }
                 _ => {
@@ -433,10 +433,13 @@ fn place(src: &Src<'_>, format: Format, t: &Target<'_>) -> Result<(usize, String
     }
 }
 
-fn is_flow(src: &Src<'_>, node: &Node) -> bool {
+/// Whether a YAML list is written in flow style (`[…]`).
+fn is_flow_list(src: &Src<'_>, node: &Node) -> bool {
+    // A block list's position can be its first item's, which may be a flow mapping
+    // (`- {date: …}`): only `[` starts a flow list.
     src.offset(node.pos)
         .and_then(|o| src.byte(o))
-        .is_some_and(|b| b == b'[' || b == b'{')
+        .is_some_and(|b| b == b'[')
 }
 
 /// Refuses a YAML node that carries an anchor, an alias or a tag.

@@ -91,6 +91,23 @@ impl Table {
             .unwrap_or_else(|| name.to_owned())
     }
 
+    /// [`Table::extra`], and the row's `note` cell under its header when no check-in of
+    /// the row took it (an objective row, a key result without a `current` value): a
+    /// comment on a row is kept, never dropped.
+    fn extra_and_note(&self, row: &[String], note_placed: bool, summary: &mut Summary) -> Extra {
+        let mut extra = self.extra(row, summary);
+        if !note_placed {
+            if let Some(note) = self.get(row, "note") {
+                let header = self.header("note");
+                summary.kept(&header);
+                extra
+                    .entry(header)
+                    .or_insert(serde_json::Value::String(note));
+            }
+        }
+        extra
+    }
+
     fn extra(&self, row: &[String], summary: &mut Summary) -> Extra {
         let mut extra = Extra::new();
         for &i in &self.unknown {
@@ -666,6 +683,7 @@ fn rows_per_entity(
         } else {
             (None, None)
         };
+        let extra = table.extra_and_note(r, check_in.is_some(), summary);
         out.push(Row {
             row,
             kind,
@@ -686,7 +704,7 @@ fn rows_per_entity(
             kr_kind,
             check_in,
             due: date(table, r, row, "due", problems),
-            extra: table.extra(r, summary),
+            extra,
         });
     }
     out
@@ -771,7 +789,7 @@ fn rows_per_key_result(
         let Some(kr_title) = table.get(r, "key_result") else {
             // An objective without key results on this row: its other cells are the
             // objective's.
-            let extra = table.extra(r, summary);
+            let extra = table.extra_and_note(r, false, summary);
             if let Some(o) = objectives.iter_mut().find(|o| o.id == oid) {
                 for (k, v) in extra {
                     o.extra.entry(k).or_insert(v);
@@ -783,6 +801,7 @@ fn rows_per_key_result(
             .get(r, "id")
             .unwrap_or_else(|| unique(slug(&kr_title), &mut taken));
         let (k, c) = kr_fields(table, r, row, options, problems, summary);
+        let extra = table.extra_and_note(r, c.is_some(), summary);
         krs.push(Row {
             row,
             kind: RowType::KeyResult,
@@ -800,7 +819,7 @@ fn rows_per_key_result(
             kr_kind: Some(k),
             check_in: c,
             due: date(table, r, row, "due", problems),
-            extra: table.extra(r, summary),
+            extra,
         });
     }
     // Parents named by title resolve to the objective's id.
@@ -1294,7 +1313,9 @@ fn num(x: f64) -> String {
 /// check-in as `current`/`date`/`confidence`/`note` (the history is not written), and
 /// `milestones` key results as a row of kind `milestones` without their milestones (which
 /// the import refuses). Themes, initiatives, overrides, plans, people's and teams' details
-/// are not written. `extra` values are written as text (non-strings as JSON).
+/// are not written. `extra` values are written as text (non-strings as JSON). A comment
+/// the import kept in `extra` (the `note` cell of a row without a check-in, under its
+/// header such as `Comment`) is written in the note column, which then takes that header.
 ///
 /// ```
 /// use okr_core::{import::{self, ImportOptions}, Document, Format};
@@ -1306,6 +1327,23 @@ fn num(x: f64) -> String {
 /// # Ok::<(), okr_core::LoadError>(())
 /// ```
 pub fn to_sheet(doc: &Document) -> String {
+    // A comment kept in `extra` by the import (`Comment` of an objective row) names the
+    // note column, so that it comes back to the same key; else the column is `note`.
+    let note_spellings = COLUMNS
+        .iter()
+        .find(|(c, _)| *c == "note")
+        .map_or(&[][..], |(_, s)| *s);
+    let note_header = doc
+        .objectives
+        .iter()
+        .flat_map(|o| {
+            o.extra
+                .keys()
+                .chain(o.key_results.iter().flat_map(|k| k.extra.keys()))
+        })
+        .find(|k| note_spellings.contains(&norm(k).as_str()))
+        .cloned()
+        .unwrap_or_else(|| "note".to_owned());
     let mut extra_keys: Vec<String> = Vec::new();
     for o in &doc.objectives {
         for k in o
@@ -1330,7 +1368,13 @@ pub fn to_sheet(doc: &Document) -> String {
     let mut w = ::csv::Writer::from_writer(Vec::new());
     let header: Vec<String> = SHEET_COLUMNS
         .iter()
-        .map(|s| (*s).to_owned())
+        .map(|s| {
+            if *s == "note" {
+                note_header.clone()
+            } else {
+                (*s).to_owned()
+            }
+        })
         .chain(extra_keys.iter().cloned())
         .collect();
     let _ = w.write_record(&header);
@@ -1378,6 +1422,9 @@ pub fn to_sheet(doc: &Document) -> String {
                 .collect::<Vec<_>>()
                 .join(";"),
         );
+        if let Some(note) = o.extra.get(&note_header) {
+            row.insert("note", text(note));
+        }
         let mut cells: Vec<String> = SHEET_COLUMNS
             .iter()
             .map(|c| row.get(c).cloned().unwrap_or_default())
@@ -1439,6 +1486,8 @@ pub fn to_sheet(doc: &Document) -> String {
                 row.insert("date", c.date.to_string());
                 row.insert("confidence", c.confidence.map(num).unwrap_or_default());
                 row.insert("note", c.note.clone().unwrap_or_default());
+            } else if let Some(note) = k.extra.get(&note_header) {
+                row.insert("note", text(note));
             }
             row.insert("due", k.due.map(|d| d.to_string()).unwrap_or_default());
             let mut cells: Vec<String> = SHEET_COLUMNS
