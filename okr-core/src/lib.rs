@@ -104,10 +104,11 @@ pub use filter::{Filter, FilterError, Selection};
 pub use generate::{generate, GENERATED_CYCLE, GENERATED_LEVELS};
 pub use load::document::Format;
 pub use load::options::LoadOptions;
+pub use load::policy::PRESETS;
 pub use load::source_map::SourceMap;
 pub use load::syntax::has_comments;
 pub use model::*;
-pub use policy::{Policy, PolicySettings, Severity, SeverityLevel, PRESETS};
+pub use policy::{Policy, PolicySettings, Severity, SeverityLevel};
 pub use render::github::{load_error_to_github, to_github};
 pub use render::html::status_colour;
 pub use render::sarif::{

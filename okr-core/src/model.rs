@@ -119,10 +119,36 @@ impl fmt::Debug for Extra {
     }
 }
 
+thread_local! {
+    /// How many [`Extra`] maps are being serialized on this thread
+    /// (nested ones count): inside one, numbers are written as they were read.
+    static IN_EXTRA: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
+}
+
+/// Serializes free-form `extra` data with `f`, its numbers untouched by `save::numbers::Whole`, however
+/// the map is reached (a struct field `extra`, or an entry of a flattened struct, which
+/// serde writes as a map).
+pub(crate) fn verbatim<R>(f: impl FnOnce() -> R) -> R {
+    struct Leave;
+    impl Drop for Leave {
+        fn drop(&mut self) {
+            IN_EXTRA.with(|n| n.set(n.get().saturating_sub(1)));
+        }
+    }
+    IN_EXTRA.with(|n| n.set(n.get().saturating_add(1)));
+    let _leave = Leave;
+    f()
+}
+
+/// Whether an [`Extra`] map is being serialized on this thread (see [`verbatim`]).
+pub(crate) fn writing_extra() -> bool {
+    IN_EXTRA.with(std::cell::Cell::get) > 0
+}
+
 impl Serialize for Extra {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         // Free-form data is written exactly as it was read, numbers included.
-        crate::save::numbers::verbatim(|| (**self).serialize(s))
+        verbatim(|| (**self).serialize(s))
     }
 }
 
@@ -586,7 +612,7 @@ pub struct Objective {
     /// Alignment links to parent objectives.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub aligns_to: Vec<Link>,
-    /// How the score is rolled up; `None` = `auto`.
+    /// How the score is rolled up; `None` = the policy's `default_rollup` (`auto` by default).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rollup: Option<RollupMode>,
     /// The share of own key results in `blend` mode (0..=1; `None` = policy default).

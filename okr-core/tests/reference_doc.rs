@@ -59,7 +59,20 @@ fn prose(text: &str) -> String {
         .split_whitespace()
         .collect::<Vec<_>>()
         .join(" ");
-    one_line
+    // Section numbers of the specification mean nothing to a reader of the guide, and
+    // `None` is Rust's word for a key that is not written.
+    let mut plain = String::new();
+    let mut rest = one_line.as_str();
+    while let Some(i) = rest.find(" (SPEC §") {
+        plain.push_str(&rest[..i]);
+        rest = rest[i..].split_once(')').map_or("", |(_, after)| after);
+    }
+    plain.push_str(rest);
+    plain
+        .replace("SPEC §3a: ", "")
+        .replace(" (SPEC §3a)", "")
+        .replace("`None` means", "not set means")
+        .replace("`None` =", "not set:")
         .replace("[`", "`")
         .replace("`]", "`")
         .replace('|', "\\|")
@@ -83,7 +96,13 @@ fn type_of(schema: &Value, defs: &Map<String, Value>) -> String {
     if let Some(name) = ref_name(schema) {
         let def = &defs[name];
         if let Some(kind) = name.strip_suffix("Id") {
-            return format!("id of a {}", words(kind));
+            let kind = words(kind);
+            let article = if kind.starts_with(['a', 'e', 'i', 'o', 'u']) {
+                "an"
+            } else {
+                "a"
+            };
+            return format!("id of {article} {kind}");
         }
         if let Some(choices) = def.get("oneOf").and_then(Value::as_array) {
             if choices.iter().all(|c| c.get("const").is_some()) {
@@ -202,14 +221,17 @@ fn render() -> String {
     for &name in RECORDS {
         let def = &defs[name];
         let _ = writeln!(out, "\n## {}\n", capitalised(&words(name)));
-        let _ = writeln!(out, "{}\n", description(def));
+        if def.get("description").is_some() {
+            let _ = writeln!(out, "{}\n", description(def));
+        }
         if name == "Link" {
             // A link is a bare parent id or a mapping.
             let object = def["anyOf"]
                 .as_array()
                 .unwrap()
                 .iter()
-                .find_map(|o| ref_name(o).map(|n| &defs[n]))
+                .filter_map(|o| ref_name(o).map(|n| &defs[n]))
+                .find(|d| d.get("properties").is_some())
                 .unwrap();
             out.push_str(
                 "Written as the parent objective's id alone (weight 1, contributing), or as \

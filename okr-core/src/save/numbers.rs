@@ -37,27 +37,6 @@ impl std::fmt::Display for Num {
     }
 }
 
-thread_local! {
-    /// How many [`Extra`](crate::model::Extra) maps are being serialized on this thread
-    /// (nested ones count): inside one, numbers are written as they were read.
-    static IN_EXTRA: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
-}
-
-/// Serializes free-form `extra` data with `f`, its numbers untouched by [`Whole`], however
-/// the map is reached (a struct field `extra`, or an entry of a flattened struct, which
-/// serde writes as a map).
-pub(crate) fn verbatim<R>(f: impl FnOnce() -> R) -> R {
-    struct Leave;
-    impl Drop for Leave {
-        fn drop(&mut self) {
-            IN_EXTRA.with(|n| n.set(n.get().saturating_sub(1)));
-        }
-    }
-    IN_EXTRA.with(|n| n.set(n.get().saturating_add(1)));
-    let _leave = Leave;
-    f()
-}
-
 /// A value whose whole `f64` numbers serialize as integers (outside `extra`).
 pub(crate) struct Whole<'a, T: ?Sized>(pub(crate) &'a T);
 
@@ -88,7 +67,7 @@ impl<S: Serializer> Serializer for Adapter<S> {
         self.0.is_human_readable()
     }
     fn serialize_f64(self, v: f64) -> Result<S::Ok, S::Error> {
-        if IN_EXTRA.with(std::cell::Cell::get) > 0 {
+        if crate::model::writing_extra() {
             return self.0.serialize_f64(v);
         }
         match as_integer(v) {
