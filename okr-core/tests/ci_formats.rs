@@ -98,19 +98,24 @@ fn check_flawed(dir: &TempDir, format: &str) -> Output {
 }
 
 fn schema_validators() -> Vec<(&'static str, jsonschema::Validator)> {
+    // The official schema's `language` pattern ends in a lone `]`, a literal in ECMA-262
+    // regular expressions (the schema's dialect) that the validator's Rust regex engine
+    // rejects while checking the schema itself. Escaping it (`\]`) keeps its meaning.
     let read = |name: &str| -> Value {
         let path = root().join("okr-core/tests/data").join(name);
-        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+        let text = std::fs::read_to_string(path).unwrap();
+        let lone = r#"{2}-[a-zA-Z]{2}]?$"#;
+        assert!(
+            text.contains(lone) || name != "sarif-schema-2.1.0.json",
+            "{name}: the `language` pattern changed"
+        );
+        serde_json::from_str(&text.replace(lone, r#"{2}-[a-zA-Z]{2}\\]?$"#)).unwrap()
     };
     vec![
         (
             "draft-07 schema",
             jsonschema::draft7::options()
                 .should_validate_formats(true)
-                // The official schema's `language` pattern has a lone `]`, a literal in
-                // ECMA-262 regular expressions (the schema's dialect) that Rust's regex
-                // engines reject; that meta-check is not what is tested here.
-                .with_format("regex", |_: &str| true)
                 .build(&read("sarif-schema-2.1.0.json"))
                 .unwrap(),
         ),
@@ -118,7 +123,6 @@ fn schema_validators() -> Vec<(&'static str, jsonschema::Validator)> {
             "OASIS errata01 schema (draft-04)",
             jsonschema::draft4::options()
                 .should_validate_formats(true)
-                .with_format("regex", |_: &str| true)
                 .build(&read("sarif-schema-2.1.0-errata01.json"))
                 .unwrap(),
         ),
@@ -258,7 +262,8 @@ fn sarif_of_a_flawed_document() {
     }
     assert_eq!(
         results[3]["properties"],
-        json!({"subjects": ["speed"], "path": "objectives[1].aligns_to[1]"})
+        // unknown_reference: the objective whose link is broken, then the missing id.
+        json!({"subjects": ["speed", "50%,\nup"], "path": "objectives[1].aligns_to[1]"})
     );
     assert_eq!(run["invocations"], json!([{"executionSuccessful": true}]));
     assert_eq!(run["columnKind"], "unicodeCodePoints");
