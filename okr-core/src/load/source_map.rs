@@ -74,7 +74,8 @@ impl SourceMap {
     /// let file = dir.join("org.json");
     /// std::fs::write(&file, "{\"version\": 1,\n \"objectives\": [{\"id\": \"a\"}]}")?;
     /// let at = okr_core::SourceMap::locate(&file, &["objectives[0].id", "cycles"])?;
-    /// assert_eq!(at, vec![Some((2, 23)), None]);
+    /// // Line 2, column 24: the value `"a"` (columns count characters from 1).
+    /// assert_eq!(at, vec![Some((2, 24)), None]);
     /// # std::fs::remove_dir_all(&dir)?;
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
