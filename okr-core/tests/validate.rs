@@ -33,6 +33,7 @@ objectives:
     initiatives: [init]
     aligns_to: [top]
     effort_hours: 10
+    rollup: blend
     key_results:
       - {id: k1, title: K1, kind: metric, start: 0, target: 10, check_ins: [{date: 2021-08-25, value: 5}]}
   - id: ind-o
@@ -543,10 +544,15 @@ fn sandbagging_from_the_cycle_end() {
 
 #[test]
 fn weights_all_zero() {
+    // team-o blends its key result and its child `ind-o`: both weights 0, nothing counts.
     let mut d = base();
     obj(&mut d, "team-o").key_results[0].weight = 0.0;
+    obj(&mut d, "ind-o").aligns_to[0].weight = 0.0;
     one(&d, "weights_all_zero", &["team-o"], "objectives[1]");
-    // No inputs at all is another rule's business.
+    // One side with weight left is enough.
+    let mut d = base();
+    obj(&mut d, "team-o").key_results[0].weight = 0.0;
+    none(&d, "weights_all_zero"); // the child still counts
     let mut d = base();
     obj(&mut d, "ind-o").aligns_to[0].weight = 0.0;
     none(&d, "weights_all_zero"); // team-o still has its own key result
@@ -555,7 +561,7 @@ fn weights_all_zero() {
 #[test]
 fn every_rule_has_a_test_and_the_specified_default_severity() {
     let codes: Vec<&str> = RULES.iter().map(|r| r.code).collect();
-    assert_eq!(codes.len(), 22);
+    assert_eq!(codes.len(), 23);
     let infos: Vec<&str> = RULES
         .iter()
         .filter(|r| r.default_severity == Severity::Info)
