@@ -12,7 +12,7 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, extname, join, normalize } from "node:path";
 import { fileURLToPath } from "node:url";
-import { chromium } from "playwright-core";
+import { launch } from "./chromium.mjs";
 
 const require = createRequire(import.meta.url);
 const { Document } = require("../pkg/node/okr_wasm.js");
@@ -21,7 +21,6 @@ const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = join(HERE, "..", "..");
 const EXAMPLE = join(ROOT, "examples", "engineering-2021-h2.yaml");
 const AS_OF = "2021-11-15";
-const CHROMIUM = process.env.CHROMIUM || "/usr/bin/chromium";
 
 const TYPES = { ".html": "text/html", ".js": "text/javascript", ".mjs": "text/javascript", ".wasm": "application/wasm", ".json": "application/json", ".yaml": "text/plain", ".md": "text/plain", ".toml": "text/plain", ".css": "text/css", ".png": "image/png" };
 
@@ -68,10 +67,7 @@ before(async () => {
   });
   await new Promise((ok) => server.listen(0, "127.0.0.1", ok));
   base = `http://127.0.0.1:${server.address().port}`;
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
+  browser = await launch();
 });
 
 after(async () => {
