@@ -315,8 +315,11 @@ test("okr report: one self-contained page that renders offline, with a screensho
   assert.deepEqual(shownIds.sort(), [...ids].sort());
   assert.equal(await page.locator("svg[aria-label='score distribution per level and cycle']").count(), 1);
   const headings = await page.locator("h2").allTextContents();
-  assert.deepEqual(headings, ["Cascade", "Score distribution per cycle and level", "Engagement per team"]);
-  assert.ok((await page.locator("table").nth(1).locator("tr").count()) > 1, "engagement rows");
+  // The grades section (SPEC §3a, docs/src/grading.md) is shown when key results are scored.
+  assert.deepEqual(headings, ["Cascade", "Score distribution per cycle and level", "Key-result grades per objective", "Engagement per team"]);
+  const after = (heading) => page.locator("h2", { hasText: heading }).locator("xpath=following-sibling::table[1]");
+  assert.ok((await after("Key-result grades per objective").locator("tr").count()) > 1, "grades rows");
+  assert.ok((await after("Engagement per team").locator("tr").count()) > 1, "engagement rows");
   assert.equal(await page.locator("script").count(), 0);
   assert.deepEqual(requests, [`file://${out}`]);
   assert.deepEqual(errors, []);
