@@ -24,15 +24,12 @@
 import { createServer } from "node:http";
 import { execFileSync } from "node:child_process";
 import { readFileSync, writeFileSync, mkdirSync, existsSync, appendFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import { dirname, extname, join, normalize } from "node:path";
 import { fileURLToPath } from "node:url";
+import { launch } from "../../okr-wasm/tests/chromium.mjs";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = join(HERE, "..", "..");
-const require = createRequire(join(ROOT, "okr-wasm", "package.json"));
-const { chromium } = require("playwright-core");
-const CHROMIUM = process.env.CHROMIUM || "/usr/bin/chromium";
 const OUT = join(ROOT, "target", "widget-bench");
 const RESULTS = process.env.OKR_WIDGET_RESULTS || join(ROOT, "target", "okr-widget-bench.jsonl");
 const AS_OF = "2021-10-15";
@@ -72,10 +69,7 @@ const server = createServer((req, res) => {
 });
 await new Promise((ok) => server.listen(0, "127.0.0.1", ok));
 const base = `http://127.0.0.1:${server.address().port}`;
-const browser = await chromium.launch({
-  executablePath: CHROMIUM,
-  args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--js-flags=--expose-gc"],
-});
+const browser = await launch(["--js-flags=--expose-gc"]);
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const rows = [];

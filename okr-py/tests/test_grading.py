@@ -45,7 +45,7 @@ def test_flat_reproduces_the_summary_row() -> None:
 def test_projection_column_and_grades_table() -> None:
     tables = okr.load(SHEET).tables(as_of=MID)
     ci = tables.check_ins
-    hire = ci[(ci["key_result"] == "senior-hire") & (ci["date"] == datetime.date(2026, 2, 13))]
+    hire = ci[(ci["key_result"] == "senior-hire") & (ci["date"] == pd.Timestamp(2026, 2, 13))]
     assert hire["projection"].tolist() == [pytest.approx(0.6)]
     assert ci["projection"].isna().sum() == len(ci) - 1
     grades = tables.grades

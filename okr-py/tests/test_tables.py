@@ -106,7 +106,11 @@ def test_categories_are_fixed(tables: okr.Tables) -> None:
     assert list(o["level"].cat.categories) == ["company", "area", "team", "individual"]
     assert o["level"].cat.ordered
     assert list(tables.key_results["kind"].cat.categories) == [
-        "metric", "threshold", "binary", "milestones", "baseline",
+        "metric", "threshold", "binary", "milestones", "baseline", "graded",
+    ]
+    # A key result can be dropped (SPEC §3a), an objective cannot.
+    assert list(tables.key_results["status"].cat.categories) == [
+        "on_track", "at_risk", "off_track", "unknown", "dropped",
     ]
     assert list(tables.findings["severity"].cat.categories) == ["error", "warning", "info"]
     assert not o["status"].isna().any() and not o["level"].isna().any()

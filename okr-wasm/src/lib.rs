@@ -96,7 +96,7 @@ pub struct TreeKeyResult {
     pub id: String,
     /// Title.
     pub title: String,
-    /// `metric`, `threshold`, `binary`, `milestones` or `baseline`.
+    /// `metric`, `threshold`, `binary`, `milestones`, `baseline` or `graded`.
     pub kind: String,
     /// Unit of the values, if any.
     pub unit: Option<String>,

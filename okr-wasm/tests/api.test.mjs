@@ -271,8 +271,8 @@ test("the JSON Schema is the checked-in one", () => {
 });
 
 test("statusColours is the palette of okr report's HTML page", () => {
-  // okr-core/src/html.rs, status_colour.
-  assert.deepEqual(okr.statusColours(), { at_risk: "#f9a825", off_track: "#c62828", on_track: "#2e7d32", unknown: "#9e9e9e" });
+  // okr-core/src/render/html.rs, status_colour: every status, with a key result's `dropped`.
+  assert.deepEqual(okr.statusColours(), { at_risk: "#f9a825", dropped: "#78909c", off_track: "#c62828", on_track: "#2e7d32", unknown: "#9e9e9e" });
 });
 
 test("a check-in's note is kept in the document", () => {

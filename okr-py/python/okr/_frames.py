@@ -8,7 +8,7 @@ and in the README.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Dict, List, Mapping, Optional, Protocol, Union, overload
+from typing import TYPE_CHECKING, Dict, List, Mapping, Optional, Protocol, Sequence, Union, overload
 
 import pandas as pd
 import pyarrow as pa
@@ -23,8 +23,11 @@ __all__ = ["Tables", "TABLE_NAMES", "STATUSES", "SEVERITIES", "KINDS"]
 
 from ._okr import TABLE_NAMES  # the core's list, in its order
 
-#: Categories of ``status`` columns, best first.
+#: Categories of ``status`` columns, best first. ``dropped`` is a key result's only
+#: (SPEC §3a): objectives are never dropped, so theirs have the first four.
 STATUSES = ("on_track", "at_risk", "off_track", "unknown", "dropped")
+#: The ``status`` categories of each table that differs from ``STATUSES``.
+_TABLE_STATUSES = {"objectives": STATUSES[:4]}
 #: Categories of ``severity`` columns, most serious first.
 SEVERITIES = ("error", "warning", "info")
 #: Categories of the key results' ``kind`` column.
@@ -37,14 +40,14 @@ class _Source(Protocol):
     def ipc(self, name: str) -> bytes: ...
 
 
-def _arrow_to_pandas(table: pa.Table, levels: List[str]) -> pd.DataFrame:
+def _arrow_to_pandas(table: pa.Table, levels: List[str], statuses: Sequence[str] = STATUSES) -> pd.DataFrame:
     columns: Dict[str, pd.Series] = {}
     for field, column in zip(table.schema, table.columns):
         name = field.name
         t = field.type
         if pa.types.is_string(t) or pa.types.is_large_string(t):
             if name == "status":
-                dtype: object = pd.CategoricalDtype(STATUSES)
+                dtype: object = pd.CategoricalDtype(statuses)
             elif name == "severity":
                 dtype = pd.CategoricalDtype(SEVERITIES, ordered=True)
             elif name == "kind":
@@ -95,7 +98,8 @@ class Tables:
     check-ins recorded later do not change them (call ``tables()`` again).
 
     Dtypes: strings use pandas' Arrow-backed ``string`` dtype; ``status``, ``severity``,
-    ``kind`` and ``level`` are categoricals (``level`` ordered top first); numbers are
+    ``kind`` and ``level`` are categoricals (``level`` ordered top first; ``status`` has
+    ``dropped`` in the key results only, as objectives are never dropped); numbers are
     ``float64`` with NaN for undefined; counts are ``int64`` (``Int64`` when nullable);
     dates are ``datetime64[s]``; id lists (``owners``, ``themes``, ``subjects``,
     ``top_objectives``) are Arrow list columns.
@@ -140,7 +144,8 @@ class Tables:
     def frame(self, name: str) -> pd.DataFrame:
         """The table called ``name`` as a DataFrame."""
         if name not in self._frames:
-            self._frames[name] = _arrow_to_pandas(self._table(name), self._levels)
+            statuses = _TABLE_STATUSES.get(name, STATUSES)
+            self._frames[name] = _arrow_to_pandas(self._table(name), self._levels, statuses)
         return self._frames[name]
 
     @overload
