@@ -203,7 +203,7 @@ fn status_line(
     match (score, expected) {
         (None, _) => format!("status {name}: unscored"),
         (Some(_), None) => format!("status {name}: no expected progress is known"),
-        (Some(_), Some(e)) if e == 0.0 => {
+        (Some(_), Some(0.0)) => {
             format!("status {name}: nothing is expected yet (expected 0)")
         }
         (Some(s), Some(e)) => {

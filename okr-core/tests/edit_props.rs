@@ -186,7 +186,7 @@ fn an_edit(doc: &Document, pick: usize, entry: CheckIn, n: u32) -> Edit {
             match milestones.iter().position(|m| m.done.is_none()) {
                 Some(i) => Edit::MilestoneDone {
                     key_result: kr.id.to_string(),
-                    milestone: if n % 2 == 0 {
+                    milestone: if n.is_multiple_of(2) {
                         MilestoneRef::Index(i)
                     } else {
                         MilestoneRef::Title(format!("m{i}"))
@@ -207,7 +207,7 @@ fn an_edit(doc: &Document, pick: usize, entry: CheckIn, n: u32) -> Edit {
         KrKind::Binary => Edit::CheckIn {
             key_result: kr.id.to_string(),
             check_in: CheckIn {
-                value: (n % 2 == 0).into(),
+                value: n.is_multiple_of(2).into(),
                 ..entry
             },
         },

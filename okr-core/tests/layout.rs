@@ -2,6 +2,13 @@
 //! check, analysis, render, export, …) import one another without a circle, so that each
 //! stage can be read knowing only the stages below it.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 

@@ -86,6 +86,7 @@ pub fn period_dates(label: &str, fiscal_year_start: u32) -> Option<(NaiveDate, N
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

@@ -91,8 +91,9 @@ impl Scorecard {
         let n = graph.len() as u32;
         let mut shown = vec![false; n as usize];
         let mut rows = Vec::with_capacity(n as usize);
-        // Stack of (objective, depth, parent, link weight, contributes).
-        let mut stack: Vec<(u32, usize, Option<u32>, Option<f64>, bool)> = Vec::new();
+        /// An objective to print: (objective, depth, parent, link weight, contributes).
+        type Visit = (u32, usize, Option<u32>, Option<f64>, bool);
+        let mut stack: Vec<Visit> = Vec::new();
         let is_root = |i: u32| keep(i) && !graph.parents.of(i).iter().any(|e| keep(e.node));
         for root in (0..n).filter(|&i| is_root(i)) {
             stack.push((root, 0, None, None, true));
