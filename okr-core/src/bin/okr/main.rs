@@ -125,7 +125,7 @@ enum Command {
         #[arg(long, value_enum, default_value_t = ExplainFormat::Text)]
         format: ExplainFormat,
     },
-    /// Print one analysis table (SPEC §7) as CSV or JSON.
+    /// Print one analysis table (contributions, people, grades, …) as CSV or JSON.
     Export {
         /// The document (.yaml, .yml, .json or .toml).
         file: PathBuf,
