@@ -627,6 +627,21 @@ impl Scorecard {
         self.inner.render_tree(cycle)
     }
 
+    /// Why an objective or a key result has its score, as `okr explain --format json`
+    /// gives it (a dict): for an objective every input with `counted` and its
+    /// `contribution` to the score; for a key result the check-ins used. Raises
+    /// UnknownIdError for an unknown id.
+    fn explain<'py>(&self, py: Python<'py>, id: &str) -> PyResult<Bound<'py, PyAny>> {
+        let text = serde_json::to_string(&self.explanation(py, id)?)
+            .map_err(|e| error(py, "OkrError", e.to_string()))?;
+        py.import("json")?.call_method1("loads", (text,))
+    }
+
+    /// The explanation as `okr explain` prints it.
+    fn explain_text(&self, py: Python<'_>, id: &str) -> PyResult<String> {
+        Ok(self.explanation(py, id)?.to_text())
+    }
+
     fn __repr__(&self) -> String {
         format!(
             "<okr.Scorecard as of {}: {} objectives>",
@@ -732,6 +747,32 @@ fn edit_file(py: Python<'_>, path: PathBuf, edit: &str) -> PyResult<String> {
 }
 
 /// The JSON Schema of the document format, as text.
+impl Scorecard {
+    fn explanation(&self, py: Python<'_>, id: &str) -> PyResult<okr_core::Explanation> {
+        self.inner.explain(id).ok_or_else(|| {
+            error(
+                py,
+                "UnknownIdError",
+                format!("unknown objective or key result `{id}`"),
+            )
+        })
+    }
+}
+
+/// What changed from `before` to `after` as `okr diff --format json` gives it (a dict),
+/// and as `okr diff` prints it. `okr.diff` turns the dict into DataFrames.
+#[pyfunction]
+fn diff_json_and_text(
+    py: Python<'_>,
+    before: &Scorecard,
+    after: &Scorecard,
+) -> PyResult<(Py<PyAny>, String)> {
+    let d = py.detach(|| okr_core::diff(&before.inner, &after.inner));
+    let json = serde_json::to_string(&d).map_err(|e| error(py, "OkrError", e.to_string()))?;
+    let value = py.import("json")?.call_method1("loads", (json,))?;
+    Ok((value.unbind(), d.to_text()))
+}
+
 #[pyfunction]
 fn json_schema() -> String {
     okr_core::json_schema()
@@ -857,6 +898,7 @@ fn _okr(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(import_gitlab, m)?)?;
     m.add_class::<ImportSummary>()?;
     m.add_function(wrap_pyfunction!(edit_file, m)?)?;
+    m.add_function(wrap_pyfunction!(diff_json_and_text, m)?)?;
     m.add_class::<Document>()?;
     m.add_class::<Scorecard>()?;
     m.add_class::<Scores>()?;

@@ -676,6 +676,22 @@ impl Scorecard {
         to_js(&found.iter().map(finding).collect::<Vec<_>>())
     }
 
+    /// Why an objective or a key result has its score, as `okr explain --format json`
+    /// gives it: for an objective every input (its key results, then the objectives linked
+    /// to it) with whether its rollup mode counts it and its `contribution` to the score;
+    /// for a key result the check-ins its score comes from. Throws for an unknown id.
+    #[wasm_bindgen(unchecked_return_type = "ObjectiveExplanation | KeyResultExplanation")]
+    pub fn explain(&self, id: &str) -> Result<JsValue, JsValue> {
+        to_js(&self.explanation(id)?)
+    }
+
+    /// The explanation as `okr explain` prints it (with the reasons an input is not
+    /// counted, what pulls the objective below expected, a key result's arithmetic).
+    #[wasm_bindgen(js_name = explainText)]
+    pub fn explain_text(&self, id: &str) -> Result<String, JsValue> {
+        Ok(self.explanation(id)?.to_text())
+    }
+
     /// The document with every check-in and override so far, as YAML.
     #[wasm_bindgen(js_name = toYaml)]
     pub fn to_yaml(&self) -> Result<String, JsValue> {
@@ -687,6 +703,101 @@ impl Scorecard {
     pub fn to_json(&self) -> Result<String, JsValue> {
         dump(self.inner.document(), Format::Json)
     }
+}
+
+impl Scorecard {
+    fn explanation(&self, id: &str) -> Result<okr_core::Explanation, JsValue> {
+        self.inner
+            .explain(id)
+            .ok_or_else(|| js_error(&format!("unknown objective or key result `{id}`")))
+    }
+}
+
+#[wasm_bindgen(typescript_custom_section)]
+const EXPLAIN_AND_DIFF: &'static str = r#"
+/** A status name. */
+export type StatusName = "on_track" | "at_risk" | "off_track" | "unknown" | "dropped";
+/** One input of an objective's rollup (`Scorecard.explain`). */
+export interface ExplanationInput {
+    kind: "key_result" | "objective";
+    id: string;
+    /** Its weight in its mean (a key result's weight, or the link's). */
+    weight: number;
+    /** Its score; `null`: unscored. */
+    score: number | null;
+    /** Whether the objective's rollup mode takes it. */
+    counted: boolean;
+    /** Its part of the objective's score (0 when not counted or unscored). */
+    contribution: number;
+}
+/** Why an objective has its score (`Scorecard.explain`). */
+export interface ObjectiveExplanation {
+    id: string;
+    mode: "auto" | "key_results" | "children" | "blend" | "manual" | "flat";
+    /** The blend factor in `blend` mode, otherwise `null`. */
+    blend: number | null;
+    score: number | null;
+    expected: number | null;
+    status: StatusName;
+    override: { score: number; date: string; reason: string | null } | null;
+    /** Every key result, then every linked child, in document order. */
+    inputs: ExplanationInput[];
+}
+/** How a key result's score is computed (`Scorecard.explain`). */
+export interface KeyResultExplanation {
+    id: string;
+    kind: string;
+    score: number | null;
+    progress: number | null;
+    expected: number | null;
+    status: StatusName;
+    forecast: number | null;
+    check_ins_used: { date: string; value: number | boolean }[];
+}
+/** The values `diff` compares on each side. */
+export interface DiffSnapshot {
+    score: number | null;
+    status: StatusName;
+    forecast: number | null;
+}
+/** An objective added, removed or changed (`diff`). */
+export interface ObjectiveChange {
+    id: string;
+    change: "added" | "removed" | "changed";
+    /** `null` when added. */
+    before: DiffSnapshot | null;
+    /** `null` when removed. */
+    after: DiffSnapshot | null;
+}
+/** A key result added, removed or changed (`diff`). */
+export interface KeyResultChange extends ObjectiveChange {
+    /** How many check-ins the newer side sees that the older does not. */
+    check_ins_added: number;
+}
+/** What changed between two scorecards (`diff`), as `okr diff --format json`. */
+export interface Diff {
+    before: { as_of: string };
+    after: { as_of: string };
+    objectives: ObjectiveChange[];
+    key_results: KeyResultChange[];
+    alignments: { child: string; parent: string; change: "added" | "removed" | "reweighted" }[];
+    findings: { new: Finding[]; resolved: Finding[] };
+}
+"#;
+
+/// What changed from `before` to `after`, as `okr diff --format json` gives it: the
+/// objectives and key results added, removed or changed (score, status, forecast,
+/// check-ins added), the alignment links added, removed or reweighted, and the findings
+/// that appeared or went away. Both sides may be one document at two dates.
+#[wasm_bindgen(unchecked_return_type = "Diff")]
+pub fn diff(before: &Scorecard, after: &Scorecard) -> Result<JsValue, JsValue> {
+    to_js(&okr_core::diff(&before.inner, &after.inner))
+}
+
+/// [`diff`] as the text `okr diff` prints.
+#[wasm_bindgen(js_name = diffText)]
+pub fn diff_text(before: &Scorecard, after: &Scorecard) -> String {
+    okr_core::diff(&before.inner, &after.inner).to_text()
 }
 
 /// The status colours of `okr report`'s HTML page (CSS colours by status name), so that

@@ -17,6 +17,7 @@ import json as _json
 import os as _os
 from typing import Any as _Any, Mapping as _Mapping
 
+from ._diff import Diff, diff
 from ._errors import LoadError, OkrError, PolicyError, UnknownIdError
 from ._import import import_csv, import_gitlab, import_viva_goals
 from ._frames import Tables
@@ -36,6 +37,7 @@ from ._okr import (
 )
 
 __all__ = [
+    "Diff",
     "Document",
     "Finding",
     "ImportSummary",
@@ -49,6 +51,7 @@ __all__ = [
     "Tables",
     "UnknownIdError",
     "__version__",
+    "diff",
     "import_csv",
     "import_gitlab",
     "import_viva_goals",

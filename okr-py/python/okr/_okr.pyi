@@ -9,7 +9,7 @@ from ._frames import Tables
 _Date = Union[datetime.date, str]
 _Path = Union[str, "os.PathLike[str]"]
 
-__all__ = ["Document", "Finding", "Policy", "Problem", "Scorecard", "Scores", "_TableSource", "edit_file", "json_schema", "load", "loads", "ImportSummary", "import_csv", "import_viva_goals", "import_gitlab", "__version__", "TABLE_NAMES"]
+__all__ = ["Document", "Finding", "Policy", "Problem", "Scorecard", "Scores", "_TableSource", "edit_file", "diff_json_and_text", "json_schema", "load", "loads", "ImportSummary", "import_csv", "import_viva_goals", "import_gitlab", "__version__", "TABLE_NAMES"]
 
 __version__: str
 TABLE_NAMES: Tuple[str, ...]
@@ -24,6 +24,10 @@ def loads(text: str, format: str = "yaml") -> Document:
 def edit_file(path: _Path, edit: str) -> str:
     """Applies an edit (its JSON form, see `okr_core::edit::Edit`) to a file in place and
     returns the new text."""
+
+def diff_json_and_text(before: Scorecard, after: Scorecard) -> Tuple[Dict[str, Any], str]:
+    """What changed from `before` to `after`: `okr diff --format json` as a dict, and
+    the text `okr diff` prints (`okr.diff` builds its DataFrames from the dict)."""
 
 def json_schema() -> str:
     """The JSON Schema of the document format, as text."""
@@ -168,6 +172,8 @@ class Scorecard:
     def validate(self) -> List[Finding]: ...
     def tables(self) -> Tables: ...
     def tree(self, cycle: Optional[str] = None) -> str: ...
+    def explain(self, id: str) -> Dict[str, Any]: ...
+    def explain_text(self, id: str) -> str: ...
     def _repr_html_(self) -> str: ...
 
 @final
