@@ -251,6 +251,34 @@ impl Scorecard {
     /// # Ok::<(), okr_core::LoadError>(())
     /// ```
     pub fn explain(&self, id: &str) -> Option<Explanation> {
+        self.explain_id(id)
+    }
+
+    /// The objective or key result id that an unknown `id` was most likely meant to be, for
+    /// "did you mean" (equal but for case, a likely typo, or the only id starting with it).
+    ///
+    /// ```
+    /// # use okr_core::{AsOf, Document, Format, Policy, Scorecard};
+    /// let doc = Document::from_str("version: 1\ncycles: [{id: c, start: 2021-07-01, end: 2021-12-31}]\nobjectives: [{id: faster-pipelines, title: F, cycle: c, level: team, key_results: []}]\n", Format::Yaml)?;
+    /// let d = chrono::NaiveDate::from_ymd_opt(2021, 9, 1).unwrap();
+    /// let card = Scorecard::new(doc, AsOf::Date(d), Policy::default());
+    /// assert_eq!(card.closest_id("faster-pipeline"), Some("faster-pipelines"));
+    /// assert_eq!(card.closest_id("faster"), Some("faster-pipelines"));
+    /// assert_eq!(card.closest_id("slower"), None);
+    /// # Ok::<(), okr_core::LoadError>(())
+    /// ```
+    pub fn closest_id(&self, id: &str) -> Option<&str> {
+        let doc = self.document();
+        let known: Vec<&str> = doc
+            .objectives
+            .iter()
+            .map(|o| o.id.as_str())
+            .chain(doc.key_results().map(|(_, kr)| kr.id.as_str()))
+            .collect();
+        crate::load::convert::closest_id(id, &known)
+    }
+
+    fn explain_id(&self, id: &str) -> Option<Explanation> {
         let graph = self.graph();
         if let Some(i) = graph.objective(self.document(), id) {
             return Some(Explanation::Objective(self.explain_objective(i)));

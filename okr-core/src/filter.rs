@@ -11,7 +11,7 @@
 //!   cycle is; with any filter set, one whose first subject is none of these is not.
 
 use crate::check::Finding;
-use crate::load::convert::closest;
+use crate::load::convert::closest_id;
 use crate::score::Status;
 use crate::Scorecard;
 use serde::{Deserialize, Serialize};
@@ -63,13 +63,7 @@ fn check_known(what: &'static str, id: &str, known: &[&str]) -> Result<(), Filte
     if known.contains(&id) {
         return Ok(());
     }
-    // Case-insensitive equality first, then the closest by edit distance.
-    let lower = id.to_lowercase();
-    let near = known
-        .iter()
-        .find(|k| k.to_lowercase() == lower)
-        .copied()
-        .or_else(|| closest(id, known));
+    let near = closest_id(id, known);
     Err(FilterError::Unknown {
         what,
         id: id.to_owned(),

@@ -163,6 +163,23 @@ fn unknown_ids_name_the_closest() {
         .to_string(),
         "unknown team `checkout-clustr`, did you mean `checkout-cluster`?"
     );
+    // The start of exactly one id names it (from three characters on).
+    assert_eq!(
+        err(Filter {
+            team: Some("checkout".into()),
+            ..f()
+        })
+        .to_string(),
+        "unknown team `checkout`, did you mean `checkout-cluster`?"
+    );
+    assert_eq!(
+        err(Filter {
+            team: Some("pay".into()),
+            ..f()
+        })
+        .to_string(),
+        "unknown team `pay`, did you mean `payments-platform`?"
+    );
     assert_eq!(
         err(Filter {
             owner: Some("Chloe".into()),

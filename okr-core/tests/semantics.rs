@@ -501,3 +501,20 @@ fn each_cycle_is_judged_at_the_as_of_date_or_its_end_once_closed() {
     assert_eq!(card.cycle_as_of("2026-H1"), Some(day(2026, 12, 1)));
     assert_eq!(card.cycle_as_of("nope"), None);
 }
+
+#[test]
+fn a_decreasing_metric_at_its_start_scores_zero_not_minus_zero() {
+    // (30 − 30) / (10 − 30) is −0 in floating point; every output would print `-0`.
+    let d = doc("version: 1
+cycles: [{id: H2, start: 2021-07-01, end: 2021-12-31}]
+objectives:
+  - {id: o, title: O, cycle: H2, level: company, key_results:
+     [{id: pm, title: PM, kind: metric, start: 30, target: 10, check_ins: [{date: 2021-08-01, value: 30}]}]}
+");
+    let card = Scorecard::new(d, AsOf::Date(SEPT), Policy::default());
+    let kr = card.key_result("pm").unwrap();
+    for x in [kr.score, kr.progress, card.objective("o").unwrap().score] {
+        let x = x.unwrap();
+        assert!(x == 0.0 && x.is_sign_positive(), "{x:?}");
+    }
+}

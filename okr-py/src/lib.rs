@@ -750,10 +750,14 @@ fn edit_file(py: Python<'_>, path: PathBuf, edit: &str) -> PyResult<String> {
 impl Scorecard {
     fn explanation(&self, py: Python<'_>, id: &str) -> PyResult<okr_core::Explanation> {
         self.inner.explain(id).ok_or_else(|| {
+            let near = self
+                .inner
+                .closest_id(id)
+                .map_or_else(String::new, |k| format!(", did you mean `{k}`?"));
             error(
                 py,
                 "UnknownIdError",
-                format!("unknown objective or key result `{id}`"),
+                format!("unknown objective or key result `{id}`{near}"),
             )
         })
     }

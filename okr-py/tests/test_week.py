@@ -117,7 +117,7 @@ def test_explain_a_key_result_and_an_unknown_id():
     assert math.isclose(e["score"], 0.2)
     assert e["check_ins_used"] == [{"date": "2021-08-15", "value": 26.0}]
     assert "(26 − 30) / (10 − 30) = 0.2" in card.explain_text("pm")
-    with pytest.raises(okr.UnknownIdError, match="unknown objective or key result `mixx`"):
+    with pytest.raises(okr.UnknownIdError, match="unknown objective or key result `mixx`, did you mean `mix`\\?"):
         card.explain("mixx")
 
 

@@ -707,9 +707,13 @@ impl Scorecard {
 
 impl Scorecard {
     fn explanation(&self, id: &str) -> Result<okr_core::Explanation, JsValue> {
-        self.inner
-            .explain(id)
-            .ok_or_else(|| js_error(&format!("unknown objective or key result `{id}`")))
+        self.inner.explain(id).ok_or_else(|| {
+            let near = self
+                .inner
+                .closest_id(id)
+                .map_or_else(String::new, |k| format!(", did you mean `{k}`?"));
+            js_error(&format!("unknown objective or key result `{id}`{near}"))
+        })
     }
 }
 

@@ -79,5 +79,5 @@ test("explain a key result, and an unknown id throws", () => {
   assert.ok(close(e.score, 0.2));
   assert.deepEqual(e.check_ins_used, [{ date: "2021-08-15", value: 26 }]);
   assert.match(card.explainText("pm"), /\(26 − 30\) \/ \(10 − 30\) = 0\.2/);
-  assert.throws(() => card.explain("mixx"), { message: "unknown objective or key result `mixx`" });
+  assert.throws(() => card.explain("mixx"), { message: "unknown objective or key result `mixx`, did you mean `mix`?" });
 });

@@ -187,13 +187,10 @@ fn invalid(message: String) -> EditError {
     EditError::Invalid { message }
 }
 
-/// The closest candidate to `name` by edit distance, when it is close enough to be a typo.
+/// The candidate `name` was most likely meant to be (`load::convert::closest_id`).
 fn closest<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> Option<String> {
-    candidates
-        .map(|c| (strsim::damerau_levenshtein(name, c), c))
-        .filter(|(d, c)| *d <= (c.chars().count() / 3).max(2))
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, c)| c.to_owned())
+    let known: Vec<&str> = candidates.collect();
+    crate::load::convert::closest_id(name, &known).map(str::to_owned)
 }
 
 impl Edit {

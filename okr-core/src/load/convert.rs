@@ -175,6 +175,29 @@ pub(crate) fn closest<'k>(unknown: &str, known: &[&'k str]) -> Option<&'k str> {
         .map(|(_, k)| k)
 }
 
+/// The existing id closest to an unknown `id`, for "did you mean": one equal to it but for
+/// case, else the nearest by edit distance (as [`closest`]), else the only id that starts
+/// with it (`checkout` → `checkout-cluster`, for three characters or more).
+pub(crate) fn closest_id<'k>(id: &str, known: &[&'k str]) -> Option<&'k str> {
+    let lower = id.to_lowercase();
+    if let Some(same) = known.iter().find(|k| k.to_lowercase() == lower) {
+        return Some(same);
+    }
+    if let Some(near) = closest(id, known) {
+        return Some(near);
+    }
+    if lower.chars().count() < 3 {
+        return None;
+    }
+    let mut starting = known
+        .iter()
+        .filter(|k| k.to_lowercase().starts_with(&lower));
+    match (starting.next(), starting.next()) {
+        (Some(only), None) => Some(only),
+        _ => None,
+    }
+}
+
 /// A message for an unknown key, naming the closest known key.
 pub(crate) fn unknown_key_message(what: &str, name: &str, known: &[&str]) -> String {
     match closest(name, known) {

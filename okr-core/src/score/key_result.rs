@@ -184,7 +184,9 @@ fn metric_progress(value: f64, start: f64, target: f64) -> f64 {
     if range == 0.0 {
         f64::NAN
     } else {
-        (value - start) / range
+        // `+ 0.0` turns the −0 of a decreasing metric at its start ((30 − 30) / −20) into
+        // 0, which every output would otherwise print as `-0`.
+        (value - start) / range + 0.0
     }
 }
 

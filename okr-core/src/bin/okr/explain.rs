@@ -24,25 +24,7 @@ pub(crate) fn run(
     let policy = load_policy(policy)?;
     let card = Scorecard::new(load(&file)?, as_of(date), policy);
     let Some(e) = card.explain(id) else {
-        let doc = card.document();
-        let known: Vec<&str> = doc
-            .objectives
-            .iter()
-            .map(|o| o.id.as_str())
-            .chain(doc.key_results().map(|(_, kr)| kr.id.as_str()))
-            .collect();
-        let near = known
-            .iter()
-            .find(|k| k.eq_ignore_ascii_case(id))
-            .copied()
-            .or_else(|| {
-                known
-                    .iter()
-                    .map(|k| (strsim::damerau_levenshtein(id, k), *k))
-                    .filter(|(d, _)| *d <= 2)
-                    .min_by_key(|(d, _)| *d)
-                    .map(|(_, k)| k)
-            });
+        let near = card.closest_id(id);
         match near {
             Some(k) => eprintln!(
                 "error: no objective or key result `{id}` in `{}`, did you mean `{k}`?",
