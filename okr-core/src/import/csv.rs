@@ -454,6 +454,17 @@ fn number(
     n
 }
 
+/// Why a cell is not a date: the day its month lacks or the month that does not exist, as
+/// document dates say it (`February 2026 has 28 days`), else the form to write.
+fn bad_date(s: &str) -> String {
+    let why = crate::load::convert::not_a_date(s);
+    if why.starts_with('`') {
+        why
+    } else {
+        format!("`{s}` is not a date: write `YYYY-MM-DD`")
+    }
+}
+
 fn date(
     table: &Table,
     r: &[String],
@@ -464,12 +475,7 @@ fn date(
     let s = table.get(r, name)?;
     let d = parse_date(&s);
     if d.is_none() {
-        problems.cell(
-            row,
-            table.col(name),
-            &table.header(name),
-            format!("`{s}` is not a date: write `YYYY-MM-DD`"),
-        );
+        problems.cell(row, table.col(name), &table.header(name), bad_date(&s));
     }
     d
 }
@@ -907,12 +913,7 @@ fn assemble(
             s.as_ref().and_then(|s| {
                 let d = parse_date(s);
                 if d.is_none() {
-                    problems.cell(
-                        at,
-                        table.col(name),
-                        &table.header(name),
-                        format!("`{s}` is not a date: write `YYYY-MM-DD`"),
-                    );
+                    problems.cell(at, table.col(name), &table.header(name), bad_date(s));
                 }
                 d
             })
