@@ -30,7 +30,7 @@ bash build.sh
 echo "--- tsc --noEmit (typed usage example)"
 npx tsc -p examples/tsconfig.json
 echo "--- node --test (API and Chromium)"
-node --test tests/
+node --test --test-timeout=300000 tests/
 echo "--- the widget's benchmark at 1k (benches/widget/bench.mjs; 10k and 100k by hand)"
 OKR_WIDGET_RESULTS="$ROOT/target/okr-widget-bench-quick.jsonl" node ../benches/widget/bench.mjs --sizes 1000
 echo "--- npm pack"
