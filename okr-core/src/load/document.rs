@@ -74,6 +74,7 @@ pub(crate) fn parse_tree_with(
     let parse_limits = ParseLimits {
         max_depth: options.max_depth,
         max_alias_nodes: options.max_alias_nodes,
+        max_alias_bytes: options.max_alias_bytes,
     };
     let parsed = match format {
         Format::Json => syntax::parse_json(text, &parse_limits),

@@ -15,6 +15,7 @@ use crate::model::Document;
 /// | `max_bytes` | 4 GiB | size of the text (checked before reading a file) |
 /// | `max_depth` | 128 | nesting of lists and mappings |
 /// | `max_alias_nodes` | 1,000,000 | nodes that YAML aliases may expand to |
+/// | `max_alias_bytes` | 256 MiB | bytes of strings and keys that YAML aliases may expand to (one big string aliased many times) |
 /// | `max_string_bytes` | 1 MiB | length of one string (id, title, note, …) |
 /// | `max_entities` | 20,000,000 | cycles, teams, people, themes, initiatives, objectives, key results, milestones and check-ins together |
 ///
@@ -39,6 +40,10 @@ pub struct LoadOptions {
     pub max_depth: usize,
     /// Most nodes that YAML alias expansion may produce.
     pub max_alias_nodes: usize,
+    /// Most bytes of strings and mapping keys that YAML alias expansion may produce: with
+    /// [`LoadOptions::max_alias_nodes`], what bounds the memory aliases can take (a 1 MiB
+    /// string aliased a million times is a million nodes but a terabyte).
+    pub max_alias_bytes: usize,
     /// Longest string (or mapping key), in bytes.
     pub max_string_bytes: usize,
     /// Most entities of all kinds together.
@@ -51,6 +56,7 @@ impl Default for LoadOptions {
             max_bytes: u32::MAX as usize,
             max_depth: 128,
             max_alias_nodes: 1_000_000,
+            max_alias_bytes: 256 << 20,
             max_string_bytes: 1 << 20,
             max_entities: 20_000_000,
         }
@@ -78,6 +84,12 @@ pub(crate) fn too_deep(options_max_depth: usize) -> String {
 pub(crate) fn alias_bomb(max_alias_nodes: usize) -> String {
     format!(
         "aliases expand to more than {max_alias_nodes} nodes, a possible alias bomb (raise `LoadOptions::max_alias_nodes`)"
+    )
+}
+
+pub(crate) fn alias_bytes_bomb(max_alias_bytes: usize) -> String {
+    format!(
+        "aliases expand to more than {max_alias_bytes} bytes of text, a possible alias bomb (raise `LoadOptions::max_alias_bytes`)"
     )
 }
 

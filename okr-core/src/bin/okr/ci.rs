@@ -3,7 +3,7 @@
 //! the path to show and prints.
 
 use crate::CheckFormat;
-use okr_core::{Finding, LoadError};
+use okr_core::LoadError;
 use std::path::{Component, Path};
 use std::process::ExitCode;
 
@@ -39,16 +39,14 @@ pub(crate) fn shown_path(file: &Path) -> String {
 pub(crate) fn print_findings(
     format: CheckFormat,
     file: &Path,
-    findings: &[Finding],
+    located: &[okr_core::Located<'_>],
 ) -> Result<(), ExitCode> {
-    let located = okr_core::locate_in_file(findings, file);
     match format {
-        CheckFormat::Sarif => crate::print(&format!(
-            "{}\n",
-            serde_json::to_string_pretty(&okr_core::to_sarif(&shown_path(file), &located))
-                .unwrap_or_default()
-        )),
-        CheckFormat::Github => crate::print(&okr_core::to_github(&shown_path(file), &located)),
+        CheckFormat::Sarif => crate::output::stream(|w| {
+            serde_json::to_writer_pretty(&mut *w, &okr_core::to_sarif(&shown_path(file), located))?;
+            writeln!(w)
+        }),
+        CheckFormat::Github => crate::print(&okr_core::to_github(&shown_path(file), located)),
         CheckFormat::Text | CheckFormat::Json => Ok(()),
     }
 }

@@ -481,8 +481,14 @@ fn by_position<'a>(file: &Path, findings: &'a [Finding]) -> Vec<(Option<(u32, u3
         .collect()
 }
 
-fn check_text(file: &Path, located: &[(Option<(u32, u32)>, &Finding)], color: bool) -> String {
-    use std::fmt::Write as _;
+/// The text of a check, written to `out` finding by finding: `FILE:LINE:COL: severity[code]:
+/// message`, its help, and a count of each severity at the end.
+fn write_check_text(
+    out: &mut dyn std::io::Write,
+    file: &Path,
+    located: &[(Option<(u32, u32)>, &Finding)],
+    color: bool,
+) -> std::io::Result<()> {
     let paint = |code: &str, text: &str| {
         if color {
             format!("\x1b[{code}m{text}\x1b[0m")
@@ -490,7 +496,6 @@ fn check_text(file: &Path, located: &[(Option<(u32, u32)>, &Finding)], color: bo
             text.to_owned()
         }
     };
-    let mut out = String::new();
     let (mut errors, mut warnings, mut infos) = (0, 0, 0);
     for (pos, f) in located {
         let at = match pos {
@@ -511,21 +516,27 @@ fn check_text(file: &Path, located: &[(Option<(u32, u32)>, &Finding)], color: bo
                 paint("1;36", "info")
             }
         };
-        let _ = writeln!(out, "{at}: {sev}[{}]: {}", f.code, f.message);
+        writeln!(out, "{at}: {sev}[{}]: {}", f.code, f.message)?;
         if let Some(help) = &f.help {
-            let _ = writeln!(out, "  = help: {help}");
+            writeln!(out, "  = help: {help}")?;
         }
     }
     let plural = |n: usize, w: &str| format!("{n} {w}{}", if n == 1 { "" } else { "s" });
-    let _ = writeln!(
+    writeln!(
         out,
         "{}: {}, {}, {}",
         file.display(),
         plural(errors, "error"),
         plural(warnings, "warning"),
         plural(infos, "info")
-    );
-    out
+    )
+}
+
+/// [`write_check_text`] into a string.
+fn check_text(file: &Path, located: &[(Option<(u32, u32)>, &Finding)], color: bool) -> String {
+    let mut out = Vec::new();
+    let _ = write_check_text(&mut out, file, located, color);
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 fn export_bytes(t: &dyn okr_core::Table, format: ExportFormat) -> Result<Vec<u8>, String> {
@@ -605,7 +616,9 @@ fn run(command: Command) -> Result<(), ExitCode> {
                 all.retain(|f| sel.finding(f));
                 all
             };
-            let located = by_position(&file, &findings);
+            // Positions once, for whichever output is printed.
+            let places = okr_core::locate_in_file(&findings, &file);
+            let located: Vec<_> = places.iter().map(|l| (l.position, l.finding)).collect();
             match format {
                 CheckFormat::Json => {
                     let out = CheckOut {
@@ -613,22 +626,25 @@ fn run(command: Command) -> Result<(), ExitCode> {
                         cycles,
                         findings: located.iter().map(|(_, f)| *f).collect(),
                     };
-                    print(&format!(
-                        "{}\n",
-                        serde_json::to_string_pretty(&out).unwrap_or_default()
-                    ))?;
+                    output::stream(|w| {
+                        serde_json::to_writer_pretty(&mut *w, &out)?;
+                        writeln!(w)
+                    })?;
                 }
                 CheckFormat::Text => {
                     use std::io::IsTerminal as _;
                     let color =
                         std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-                    print(&check_text(&file, &located, color))?;
-                    if let Some(line) = &as_of_line {
-                        print(&format!("{line}\n"))?;
-                    }
+                    output::stream(|w| {
+                        write_check_text(w, &file, &located, color)?;
+                        match &as_of_line {
+                            Some(line) => writeln!(w, "{line}"),
+                            None => Ok(()),
+                        }
+                    })?;
                 }
                 CheckFormat::Sarif | CheckFormat::Github => {
-                    ci::print_findings(format, &file, &findings)?;
+                    ci::print_findings(format, &file, &places)?;
                 }
             }
             if findings.iter().any(|f| f.severity == Severity::Error) {

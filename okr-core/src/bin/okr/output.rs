@@ -31,6 +31,22 @@ pub(crate) fn stdout(bytes: &[u8]) -> Result<(), ExitCode> {
     }
 }
 
+/// Writes to standard output as the output is produced (through one buffered, locked
+/// handle), so a long output is never held whole; errors as [`stdout`] handles them.
+pub(crate) fn stream(
+    write: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
+) -> Result<(), ExitCode> {
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+    match write(&mut out).and_then(|()| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => {
+            eprintln!("error: cannot write to standard output: {e}");
+            Err(ExitCode::from(2))
+        }
+    }
+}
+
 /// Writes to a file (atomically, durably) or, without one, to standard output.
 pub(crate) fn write_output(path: Option<&Path>, bytes: &[u8]) -> Result<(), ExitCode> {
     match path {

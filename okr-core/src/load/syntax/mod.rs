@@ -70,6 +70,8 @@ pub struct ParseLimits {
     pub max_depth: usize,
     /// Most nodes that YAML alias expansion may produce.
     pub max_alias_nodes: usize,
+    /// Most bytes of strings and mapping keys that YAML alias expansion may produce.
+    pub max_alias_bytes: usize,
 }
 
 impl Default for ParseLimits {
@@ -77,6 +79,7 @@ impl Default for ParseLimits {
         ParseLimits {
             max_depth: 128,
             max_alias_nodes: 1_000_000,
+            max_alias_bytes: 256 << 20,
         }
     }
 }

@@ -122,18 +122,25 @@ enum Frame {
 }
 
 /// Number of nodes in a tree, counted iteratively.
-fn size(node: &Node) -> usize {
-    let mut n = 0;
+/// What an alias of `node` adds: (nodes, bytes of strings and mapping keys).
+fn size(node: &Node) -> (usize, usize) {
+    let (mut n, mut bytes) = (0usize, 0usize);
     let mut stack = vec![node];
     while let Some(x) = stack.pop() {
         n += 1;
         match &x.value {
             Value::Seq(items) => stack.extend(items.iter()),
-            Value::Map(entries) => stack.extend(entries.iter().map(|(_, v)| v)),
+            Value::Map(entries) => {
+                for (k, v) in entries {
+                    bytes = bytes.saturating_add(k.name.len());
+                    stack.push(v);
+                }
+            }
+            Value::Str(s) => bytes = bytes.saturating_add(s.len()),
             _ => {}
         }
     }
-    n
+    (n, bytes)
 }
 
 fn check_container_tag(tag: Option<&Tag>, expected: &str, p: Pos) -> Result<(), Vec<SyntaxError>> {
@@ -149,8 +156,9 @@ pub fn parse_yaml(text: &str, limits: &ParseLimits) -> Result<Node, Vec<SyntaxEr
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut parser = Parser::new_from_str(text);
     let mut stack: Vec<Frame> = Vec::new();
-    let mut anchors: HashMap<usize, (Node, usize)> = HashMap::new();
+    let mut anchors: HashMap<usize, (Node, (usize, usize))> = HashMap::new();
     let mut alias_budget = limits.max_alias_nodes;
+    let mut alias_bytes_budget = limits.max_alias_bytes;
     let mut root: Option<Node> = None;
     let mut documents = 0usize;
     loop {
@@ -261,7 +269,7 @@ pub fn parse_yaml(text: &str, limits: &ParseLimits) -> Result<Node, Vec<SyntaxEr
                 (Node { value, pos: p }, anchor)
             }
             Event::Alias(id) => {
-                let Some((node, n)) = anchors.get(&id) else {
+                let Some((node, (n, bytes))) = anchors.get(&id) else {
                     return Err(error(p, "alias to an unknown anchor"));
                 };
                 if *n > alias_budget {
@@ -270,7 +278,14 @@ pub fn parse_yaml(text: &str, limits: &ParseLimits) -> Result<Node, Vec<SyntaxEr
                         crate::load::options::alias_bomb(limits.max_alias_nodes),
                     ));
                 }
+                if *bytes > alias_bytes_budget {
+                    return Err(error(
+                        p,
+                        crate::load::options::alias_bytes_bomb(limits.max_alias_bytes),
+                    ));
+                }
                 alias_budget -= n;
+                alias_bytes_budget -= bytes;
                 if let Some(Frame::Map { key: None, .. }) = stack.last() {
                     return Err(error(p, "an alias as a mapping key is not supported"));
                 }
@@ -393,6 +408,30 @@ mod tests {
         }
         let e = parse_yaml(&text, &ParseLimits::default()).unwrap_err();
         assert!(e[0].message.contains("alias bomb"), "{}", e[0].message);
+    }
+
+    #[test]
+    fn aliases_are_bounded_by_the_bytes_they_expand_to() {
+        // 10 bytes of text (key `k` + 9-byte string) per copy: four copies are 40 bytes.
+        let text = "a: &a {k: \"123456789\"}\nb: [*a, *a, *a, *a]\n";
+        let tight = ParseLimits {
+            max_alias_bytes: 39,
+            ..ParseLimits::default()
+        };
+        let e = parse_yaml(text, &tight).unwrap_err();
+        assert!(
+            e[0].message.contains("more than 39 bytes of text"),
+            "{}",
+            e[0].message
+        );
+        assert!(e[0].message.contains("LoadOptions::max_alias_bytes"));
+        // The fourth alias is the one over the budget: line 2, column 17.
+        assert_eq!(e[0].pos.map(|p| (p.line, p.col)), Some((2, 17)));
+        let exact = ParseLimits {
+            max_alias_bytes: 40,
+            ..ParseLimits::default()
+        };
+        assert!(parse_yaml(text, &exact).is_ok());
     }
 
     #[test]
