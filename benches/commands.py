@@ -82,17 +82,27 @@ def run_once(argv: Sequence[str], stdout: Optional[Path] = None) -> Tuple[float,
 def first_ids(path: Path) -> Tuple[str, str]:
     """The first objective's id and its first key result's id, read from the start of
     the file (the generator writes objectives' ids before their key results)."""
+    marker = {".json": b'"objectives"', ".toml": b"[[objectives]]"}.get(path.suffix, b"\nobjectives:")
+    head = ""
     with open(path, "rb") as f:
-        head = f.read(1 << 20).decode("utf-8", "replace")
+        offset = 0
+        while True:
+            chunk = f.read(8 << 20)
+            if not chunk:
+                break
+            at = chunk.find(marker)
+            if at >= 0:
+                f.seek(offset + at)
+                head = f.read(1 << 20).decode("utf-8", "replace")
+                break
+            offset += len(chunk) - len(marker)
+            f.seek(offset)
     if path.suffix == ".json":
-        start = head.find('"objectives"')
-        ids = re.findall(r'"id":\s*"([^"]+)"', head[start:])
+        ids = re.findall(r'"id":\s*"([^"]+)"', head)
     elif path.suffix == ".toml":
-        start = head.find("[[objectives]]")
-        ids = re.findall(r'^\s*id\s*=\s*"([^"]+)"', head[start:], re.M)
+        ids = re.findall(r'^\s*id\s*=\s*"([^"]+)"', head, re.M)
     else:
-        start = head.find("\nobjectives:")
-        ids = re.findall(r"^\s*-?\s*id:\s*['\"]?([^'\"\s]+)", head[start:], re.M)
+        ids = re.findall(r"^\s*-?\s*id:\s*['\"]?([^'\"\s]+)", head, re.M)
     if len(ids) < 2:
         raise SystemExit(f"commands.py: no objective and key result ids at the start of {path}")
     return ids[0], ids[1]

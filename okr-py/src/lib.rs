@@ -421,9 +421,7 @@ impl Document {
         let policy = policy_or_default(policy);
         let doc = self.inner.clone();
         let inner = py.detach(move || okr_core::Scorecard::new(doc, as_of, policy));
-        Ok(Scorecard {
-            inner: Arc::new(inner),
-        })
+        Ok(Scorecard::new(inner))
     }
 
     /// The validation findings as of a date (None = today).
@@ -449,7 +447,7 @@ impl Document {
         policy: Option<&Policy>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let card = self.score(py, as_of, policy)?;
-        lazy_tables(py, card.inner)
+        lazy_tables(py, card.now())
     }
 
     /// The cascade as indented text, as `okr tree` prints it.
@@ -460,7 +458,7 @@ impl Document {
         as_of: Option<&Bound<'_, PyAny>>,
         cycle: Option<&str>,
     ) -> PyResult<String> {
-        Ok(self.score(py, as_of, None)?.inner.render_tree(cycle))
+        Ok(self.score(py, as_of, None)?.now().render_tree(cycle))
     }
 
     /// Objective ids, in document order.
@@ -518,11 +516,17 @@ impl Document {
 }
 
 /// Scores of a whole document as of a date, updated incrementally by check-ins.
-#[pyclass(module = "okr")]
+///
+/// Safe to share between threads: every read works on the scorecard as it was when the
+/// read began (a snapshot, taken under a lock and released at once, so long reads run
+/// without the GIL and without blocking writers), and a check-in or override changes it
+/// under the lock (copying it first while a read or a table still holds the old one).
+#[pyclass(module = "okr", frozen)]
 struct Scorecard {
-    /// Shared with the lazy tables taken from it, which see it as it was then: a check-in
-    /// or override while they live copies it first (`Arc::make_mut`).
-    inner: Arc<okr_core::Scorecard>,
+    /// Shared with the reads in progress and with the lazy tables taken from it, which see
+    /// it as it was then: a check-in or override while they live copies it first
+    /// (`Arc::make_mut`).
+    state: Mutex<Arc<okr_core::Scorecard>>,
 }
 
 #[pymethods]
@@ -530,19 +534,19 @@ impl Scorecard {
     /// The date scored (for `as_of=None`: today).
     #[getter]
     fn as_of(&self) -> NaiveDate {
-        self.inner.as_of().date()
+        self.now().as_of().date()
     }
 
     /// The scores of an objective.
     fn objective(&self, py: Python<'_>, id: &str) -> PyResult<Scores> {
-        self.inner.objective(id).map(Scores::from).ok_or_else(|| {
+        self.now().objective(id).map(Scores::from).ok_or_else(|| {
             update_error(py, &okr_core::UpdateError::UnknownObjective(id.to_string()))
         })
     }
 
     /// The scores of a key result.
     fn key_result(&self, py: Python<'_>, id: &str) -> PyResult<Scores> {
-        self.inner.key_result(id).map(Scores::from).ok_or_else(|| {
+        self.now().key_result(id).map(Scores::from).ok_or_else(|| {
             update_error(py, &okr_core::UpdateError::UnknownKeyResult(id.to_string()))
         })
     }
@@ -551,7 +555,7 @@ impl Scorecard {
     /// it. Returns the number of objectives rescored.
     #[pyo3(signature = (key_result, date, value, confidence=None, note=None))]
     fn check_in(
-        &mut self,
+        &self,
         py: Python<'_>,
         key_result: &str,
         date: &Bound<'_, PyAny>,
@@ -576,7 +580,7 @@ impl Scorecard {
         let mut c = CheckIn::new(date_from(date)?, value);
         c.confidence = confidence;
         c.note = note;
-        Arc::make_mut(&mut self.inner)
+        Arc::make_mut(&mut *self.lock())
             .check_in(key_result, c)
             .map_err(|e| update_error(py, &e))
     }
@@ -585,7 +589,7 @@ impl Scorecard {
     /// objectives rescored.
     #[pyo3(signature = (objective, date, score, reason=None))]
     fn set_override(
-        &mut self,
+        &self,
         py: Python<'_>,
         objective: &str,
         date: &Bound<'_, PyAny>,
@@ -598,7 +602,7 @@ impl Scorecard {
             reason,
             extra: Default::default(),
         };
-        Arc::make_mut(&mut self.inner)
+        Arc::make_mut(&mut *self.lock())
             .set_override(objective, over)
             .map_err(|e| update_error(py, &e))
     }
@@ -606,25 +610,26 @@ impl Scorecard {
     /// The document with every check-in and override recorded so far.
     fn document(&self) -> Document {
         Document {
-            inner: self.inner.document().clone(),
+            inner: self.now().document().clone(),
         }
     }
 
     /// The validation findings under this scorecard's date and policy.
     fn validate(&self, py: Python<'_>) -> Vec<Finding> {
-        let found = py.detach(|| okr_core::validate_scored(&self.inner));
+        let card = self.now();
+        let found = py.detach(move || okr_core::validate_scored(&card));
         found.iter().map(finding).collect()
     }
 
     /// The analysis tables, as pandas DataFrames (each built when first read).
     fn tables<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        lazy_tables(py, Arc::clone(&self.inner))
+        lazy_tables(py, self.now())
     }
 
     /// The cascade as indented text.
     #[pyo3(signature = (cycle=None))]
     fn tree(&self, cycle: Option<&str>) -> String {
-        self.inner.render_tree(cycle)
+        self.now().render_tree(cycle)
     }
 
     /// Why an objective or a key result has its score, as `okr explain --format json`
@@ -643,17 +648,19 @@ impl Scorecard {
     }
 
     fn __repr__(&self) -> String {
+        let card = self.now();
         format!(
             "<okr.Scorecard as of {}: {} objectives>",
-            self.inner.as_of().date(),
-            self.inner.document().objectives.len()
+            card.as_of().date(),
+            card.document().objectives.len()
         )
     }
 
     /// The cascade with its findings, for Jupyter.
     fn _repr_html_(&self) -> String {
-        let findings = okr_core::validate_scored(&self.inner);
-        self.inner.render_html(&findings)
+        let card = self.now();
+        let findings = okr_core::validate_scored(&card);
+        card.render_html(&findings)
     }
 }
 
@@ -748,10 +755,25 @@ fn edit_file(py: Python<'_>, path: PathBuf, edit: &str) -> PyResult<String> {
 
 /// The JSON Schema of the document format, as text.
 impl Scorecard {
+    fn new(card: okr_core::Scorecard) -> Self {
+        Scorecard {
+            state: Mutex::new(Arc::new(card)),
+        }
+    }
+
+    /// The scorecard as it is now: a snapshot that later check-ins do not change.
+    fn now(&self) -> Arc<okr_core::Scorecard> {
+        Arc::clone(&self.lock())
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Arc<okr_core::Scorecard>> {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
     fn explanation(&self, py: Python<'_>, id: &str) -> PyResult<okr_core::Explanation> {
-        self.inner.explain(id).ok_or_else(|| {
-            let near = self
-                .inner
+        let card = self.now();
+        card.explain(id).ok_or_else(|| {
+            let near = card
                 .closest_id(id)
                 .map_or_else(String::new, |k| format!(", did you mean `{k}`?"));
             error(
@@ -771,7 +793,8 @@ fn diff_json_and_text(
     before: &Scorecard,
     after: &Scorecard,
 ) -> PyResult<(Py<PyAny>, String)> {
-    let d = py.detach(|| okr_core::diff(&before.inner, &after.inner));
+    let (before, after) = (before.now(), after.now());
+    let d = py.detach(move || okr_core::diff(&before, &after));
     let json = serde_json::to_string(&d).map_err(|e| error(py, "OkrError", e.to_string()))?;
     let value = py.import("json")?.call_method1("loads", (json,))?;
     Ok((value.unbind(), d.to_text()))
