@@ -441,3 +441,41 @@ fn cli_bad_grade_specs_are_all_told_and_exit_2() {
         "{stderr}"
     );
 }
+
+/// A grade sheet without `--cycle` (and no cycle column) is one problem, not one per
+/// section; a bare `7` suggests `7%`.
+#[test]
+fn a_sheet_without_a_cycle_is_told_once_and_a_whole_number_grade_hints_at_percent() {
+    let sheet =
+        "Key result,Owner,Mid-Q\nShip it,,\nThe first,ana,7\nAnother,,\nThe second,ben,0.5\n";
+    let mut o = options();
+    o.cycle = None;
+    o.grades.truncate(1);
+    let err = import::csv(sheet, None, &o).unwrap_err();
+    let got: Vec<(u32, u32, &str)> = err
+        .problems
+        .iter()
+        .map(|p| {
+            (
+                p.line.unwrap_or(0),
+                p.column.unwrap_or(0),
+                p.message.as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (
+                3,
+                3,
+                "grade `7` is out of range: a grade is from 0 to 1 (`0.7`, or `70%`); if it is a percentage, write `7%`"
+            ),
+            (
+                1,
+                1,
+                "the sheet names no cycle: give it with `--cycle` (such as `--cycle 2026-Q2`), or add a `cycle` column"
+            ),
+        ]
+    );
+}

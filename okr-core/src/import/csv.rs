@@ -857,11 +857,19 @@ fn grade(
     };
     let n = if percent { n / 100.0 } else { n };
     if !(0.0..=1.0).contains(&n) {
+        // A whole number such as `70` is likely a percentage; `1.7` a slip.
+        let hint = if !percent && n >= 2.0 && n <= 100.0 && n.fract() == 0.0 {
+            format!("; if it is a percentage, write `{s}%`")
+        } else {
+            String::new()
+        };
         problems.cell(
             row,
             col,
             header,
-            format!("{what} `{s}` is out of range: a {what} is from 0 to 1 (`0.7`, or `70%`)"),
+            format!(
+                "{what} `{s}` is out of range: a {what} is from 0 to 1 (`0.7`, or `70%`){hint}"
+            ),
         );
         return None;
     }
@@ -1328,9 +1336,27 @@ fn assemble(
             ))
         })
         .collect();
+    // A grade sheet without a cycle anywhere: one problem, not one per section.
+    let no_cycle_at_all = table.graded()
+        && options.cycle.is_none()
+        && keep
+            .iter()
+            .filter(|r| r.kind == RowType::Objective)
+            .all(|r| r.cycle.is_none());
+    if no_cycle_at_all && keep.iter().any(|r| r.kind == RowType::Objective) {
+        problems.cell(
+            1,
+            1,
+            "",
+            "the sheet names no cycle: give it with `--cycle` (such as `--cycle 2026-Q2`), or add a `cycle` column".into(),
+        );
+    }
     for r in keep.iter_mut().filter(|r| r.kind == RowType::Objective) {
         if r.cycle.is_none() {
             r.cycle.clone_from(&options.cycle);
+        }
+        if no_cycle_at_all {
+            continue;
         }
         match &r.cycle {
             Some(c) => {
