@@ -858,7 +858,7 @@ fn grade(
     let n = if percent { n / 100.0 } else { n };
     if !(0.0..=1.0).contains(&n) {
         // A whole number such as `70` is likely a percentage; `1.7` a slip.
-        let hint = if !percent && n >= 2.0 && n <= 100.0 && n.fract() == 0.0 {
+        let hint = if !percent && (2.0..=100.0).contains(&n) && n.fract() == 0.0 {
             format!("; if it is a percentage, write `{s}%`")
         } else {
             String::new()
