@@ -441,6 +441,27 @@ impl RollupMode {
             RollupMode::Flat => "flat",
         }
     }
+
+    /// Every mode, in the order of the SPEC's table.
+    pub const ALL: [RollupMode; 6] = [
+        RollupMode::Flat,
+        RollupMode::Auto,
+        RollupMode::KeyResults,
+        RollupMode::Children,
+        RollupMode::Blend,
+        RollupMode::Manual,
+    ];
+
+    /// The mode of a name used in documents (`flat`, `key_results`, …), if any.
+    ///
+    /// ```
+    /// use okr_core::RollupMode;
+    /// assert_eq!(RollupMode::from_name("flat"), Some(RollupMode::Flat));
+    /// assert_eq!(RollupMode::from_name("mean"), None);
+    /// ```
+    pub fn from_name(name: &str) -> Option<RollupMode> {
+        RollupMode::ALL.into_iter().find(|m| m.as_str() == name)
+    }
 }
 
 /// Whether an objective is a stretch goal or a promise.

@@ -871,7 +871,8 @@ fn import_options(
 
 /// Imports a spreadsheet's CSV text (and optionally a check-ins CSV text).
 #[pyfunction]
-#[pyo3(signature = (text, check_ins=None, map=Vec::new(), fiscal_year_start=1, today=None))]
+#[pyo3(signature = (text, check_ins=None, map=Vec::new(), fiscal_year_start=1, today=None, grades=Vec::new(), cycle=None, rollup=None))]
+#[allow(clippy::too_many_arguments)]
 fn import_csv(
     py: Python<'_>,
     text: &str,
@@ -879,8 +880,17 @@ fn import_csv(
     map: Vec<(String, String)>,
     fiscal_year_start: u32,
     today: Option<&Bound<'_, PyAny>>,
+    grades: Vec<String>,
+    cycle: Option<String>,
+    rollup: Option<&str>,
 ) -> PyResult<(Document, ImportSummary)> {
-    let options = import_options(map, fiscal_year_start, today)?;
+    let mut options = import_options(map, fiscal_year_start, today)?;
+    let invalid = pyo3::exceptions::PyValueError::new_err;
+    options.add_grade_specs(&grades).map_err(invalid)?;
+    options.cycle = cycle;
+    if let Some(name) = rollup {
+        options.set_rollup(name).map_err(invalid)?;
+    }
     imported(
         py,
         py.detach(|| okr_core::import::csv(text, check_ins, &options)),

@@ -859,6 +859,13 @@ pub struct ImportOptions {
     pub fiscal_year_start: Option<u32>,
     /// The date of values that carry none (`YYYY-MM-DD`); default today.
     pub today: Option<String>,
+    /// CSV: a grade sheet's grade columns, `"HEADER=DATE"` each (`["Mid-Q=2026-05-15",
+    /// "End-Q=2026-06-30"]`), as `okr import csv --grade`.
+    pub grades: Vec<String>,
+    /// CSV: the cycle of objectives that name none, such as `"2026-Q2"`.
+    pub cycle: Option<String>,
+    /// Every imported objective's rollup mode, such as `"flat"`.
+    pub rollup: Option<String>,
 }
 
 fn import_options(o: JsValue) -> Result<okr_core::import::ImportOptions, JsValue> {
@@ -875,6 +882,13 @@ fn import_options(o: JsValue) -> Result<okr_core::import::ImportOptions, JsValue
     let mut options = okr_core::import::ImportOptions::with_today(today);
     options.map = o.map.into_iter().collect();
     options.fiscal_year_start = o.fiscal_year_start.unwrap_or(1);
+    options
+        .add_grade_specs(&o.grades)
+        .map_err(|e| js_error(&e))?;
+    options.cycle = o.cycle;
+    if let Some(name) = &o.rollup {
+        options.set_rollup(name).map_err(|e| js_error(&e))?;
+    }
     Ok(options)
 }
 

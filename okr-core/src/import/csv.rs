@@ -41,6 +41,53 @@ const COLUMNS: &[(&str, &[&str])] = &[
     ("objective", &["objective"]),
     ("objective_id", &["objectiveid"]),
     ("key_result", &["keyresult", "kr"]),
+    // Read from grade sheets only (ImportOptions::grades given): the last two.
+    (
+        "projection",
+        &[
+            "projection",
+            "projected",
+            "projectedgrade",
+            "projectedscore",
+            "projectedfinal",
+            "proj",
+        ],
+    ),
+    ("dropped", &["dropped", "status"]),
+];
+
+/// The columns of an ordinary sheet: [`COLUMNS`] but `projection` and `dropped`, which
+/// only a grade sheet has (a `status` column elsewhere is kept in `extra`).
+fn plain_columns() -> &'static [(&'static str, &'static [&'static str])] {
+    COLUMNS
+        .get(..COLUMNS.len().saturating_sub(2))
+        .unwrap_or(COLUMNS)
+}
+
+/// First cells that make a row of a grade sheet its summary row (compared as headers are,
+/// a trailing `:` ignored).
+const SUMMARY_ROWS: &[&str] = &[
+    "summary",
+    "total",
+    "totals",
+    "average",
+    "mean",
+    "overall",
+    "grandtotal",
+];
+
+/// Values of a grade sheet's `dropped`/`status` cell that mark a dropped key result
+/// (compared as headers are).
+const DROPPED_MARKERS: &[&str] = &[
+    "dropped",
+    "drop",
+    "notlikely",
+    "wontdo",
+    "won'tdo",
+    "cancelled",
+    "canceled",
+    "abandoned",
+    "descoped",
 ];
 
 /// The columns of a check-ins CSV.
@@ -70,9 +117,54 @@ struct Table {
     columns: HashMap<&'static str, usize>,
     /// column indices that map to no canonical name
     unknown: Vec<usize>,
+    /// grade columns (index, date), in the order of [`ImportOptions::grades`]
+    grades: Vec<(usize, NaiveDate)>,
 }
 
 impl Table {
+    /// Calls `f` with every row that has a non-blank cell; an empty row is skipped into
+    /// the summary as `{label}{row}` (`row 7`, `check-ins row 3`).
+    fn each_row<'t>(
+        &'t self,
+        label: &str,
+        summary: &mut Summary,
+        mut f: impl FnMut(usize, &'t [String], &mut Summary),
+    ) {
+        for (row, r) in &self.rows {
+            if r.iter().all(|c| c.trim().is_empty()) {
+                summary.skip(format!("{label}{row}"), "empty row");
+                continue;
+            }
+            f(*row, r, summary);
+        }
+    }
+
+    /// The non-blank cell `name` of a row, else a problem at that cell saying `message`.
+    fn require(
+        &self,
+        r: &[String],
+        row: usize,
+        name: &str,
+        problems: &mut Problems,
+        message: impl FnOnce() -> String,
+    ) -> Option<String> {
+        let v = self.get(r, name);
+        if v.is_none() {
+            problems.cell(row, self.col(name), &self.header(name), message());
+        }
+        v
+    }
+
+    /// The trimmed cell at column index `i`, if not blank.
+    fn cell(&self, row: &[String], i: usize) -> Option<String> {
+        let v = row.get(i)?.trim();
+        (!v.is_empty()).then(|| v.to_owned())
+    }
+
+    /// A grade sheet: [`ImportOptions::grades`] given.
+    fn graded(&self) -> bool {
+        !self.grades.is_empty()
+    }
     fn get(&self, row: &[String], name: &str) -> Option<String> {
         let i = *self.columns.get(name)?;
         let v = row.get(i)?.trim();
@@ -303,7 +395,68 @@ fn read_table(
         decimal_comma: delimiter == b';',
         columns,
         unknown,
+        grades: Vec::new(),
     })
+}
+
+/// Finds the columns of [`ImportOptions::grades`] (the header as written, else as headers
+/// are compared); a grade column is read as grades only, whatever its header means
+/// otherwise. An unknown header is a problem naming the header row and the closest header.
+fn grade_columns(table: &mut Table, options: &ImportOptions, problems: &mut Problems) {
+    let norms: Vec<String> = table.headers.iter().map(|h| norm(h)).collect();
+    for (header, date) in &options.grades {
+        let found = table
+            .headers
+            .iter()
+            .position(|h| h == header)
+            .or_else(|| norms.iter().position(|n| *n == norm(header)));
+        let Some(i) = found else {
+            let known: Vec<&str> = norms.iter().map(String::as_str).collect();
+            let near = crate::load::convert::closest(&norm(header), &known)
+                .and_then(|n| norms.iter().position(|m| m == n))
+                .and_then(|i| table.headers.get(i))
+                .map(|h| format!(" (did you mean `{h}`?)"))
+                .unwrap_or_default();
+            problems.cell(
+                1,
+                1,
+                "",
+                format!(
+                    "no column `{header}` for `--grade {header}={date}`{near}: the header row has {}",
+                    quoted(&table.headers)
+                ),
+            );
+            continue;
+        };
+        if let Some((_, first)) = table.grades.iter().find(|(j, _)| *j == i) {
+            problems.cell(
+                1,
+                i + 1,
+                table.headers.get(i).map_or("", String::as_str),
+                format!("column `{header}` is given twice in `--grade` (dates {first} and {date}): give each grade column once"),
+            );
+            continue;
+        }
+        table.columns.retain(|_, c| *c != i);
+        table.unknown.retain(|c| *c != i);
+        table.grades.push((i, *date));
+    }
+    // A grade sheet's first column is often headed `Key result` or `Objective` alone: with
+    // no `title` column, it is the title (of the section rows and of the key results).
+    if table.graded() && !table.columns.contains_key("title") {
+        let alias = match (
+            table.columns.get("key_result").copied(),
+            table.columns.get("objective").copied(),
+        ) {
+            (Some(i), None) => Some(("key_result", i)),
+            (None, Some(i)) => Some(("objective", i)),
+            _ => None,
+        };
+        if let Some((name, i)) = alias {
+            table.columns.remove(name);
+            table.columns.insert("title", i);
+        }
+    }
 }
 
 fn quoted(headers: &[String]) -> String {
@@ -354,7 +507,8 @@ struct Row {
     team: Option<String>,
     owners: Vec<String>,
     kr_kind: Option<KrKind>,
-    check_in: Option<CheckIn>,
+    check_ins: Vec<CheckIn>,
+    dropped: Option<NaiveDate>,
     due: Option<NaiveDate>,
     extra: Extra,
 }
@@ -398,10 +552,18 @@ pub fn csv(
 ) -> Result<Imported, LoadError> {
     let mut problems = Problems::default();
     let mut summary = Summary::default();
-    let Some(table) = read_table(main, COLUMNS, options, &mut problems) else {
+    let known = if options.grades.is_empty() {
+        plain_columns()
+    } else {
+        COLUMNS
+    };
+    let Some(mut table) = read_table(main, known, options, &mut problems) else {
         problems.into_result()?;
         return Err(LoadError::single("the file cannot be read".into()));
     };
+    // Told first, but not in the way of the rows' problems (a missing column stops those).
+    let mut grade_problems = Problems::default();
+    grade_columns(&mut table, options, &mut grade_problems);
     let layout_b =
         table.columns.contains_key("objective") && table.columns.contains_key("key_result");
     let rows = if layout_b {
@@ -409,6 +571,8 @@ pub fn csv(
     } else {
         rows_per_entity(&table, options, &mut problems, &mut summary)
     };
+    grade_problems.0.append(&mut problems.0);
+    problems = grade_problems;
     let mut doc = assemble(&table, rows, options, &mut problems, &mut summary);
     if let Some(text) = check_ins {
         read_check_ins(text, &mut doc, options, &mut problems, &mut summary);
@@ -497,6 +661,11 @@ fn kr_fields(
     let kind_name = match kind_text.as_deref() {
         Some(k) => k.to_owned(),
         None if target.is_some() => "metric".into(),
+        None if table.graded() => {
+            summary
+                .note("in a grade sheet, key-result rows without `kind` or `target` are `graded`");
+            "graded".into()
+        }
         None if current_text.as_deref().is_none_or(|c| boolish(c).is_some()) => {
             summary.note("key-result rows with neither `kind` nor `target` are `binary` (or `baseline` with a number in `current`)");
             "binary".into()
@@ -554,6 +723,7 @@ fn kr_fields(
             }
         }
         "binary" => KrKind::Binary,
+        "graded" => KrKind::Graded,
         "baseline" => KrKind::Baseline { unit },
         other => {
             problems.cell(
@@ -561,7 +731,7 @@ fn kr_fields(
                 table.col("kind"),
                 &table.header("kind"),
                 format!(
-                    "kind `{other}` cannot be read from a sheet: use `metric`, `threshold`, `binary` or `baseline`"
+                    "kind `{other}` cannot be read from a sheet: use `metric`, `threshold`, `binary`, `graded` or `baseline`"
                 ),
             );
             KrKind::Binary
@@ -602,6 +772,172 @@ fn kr_fields(
     (kind, check_in)
 }
 
+/// A key-result row's fields: kind, check-ins (`current`, then a check-in per grade cell,
+/// by date; the `projection` on the latest) and `dropped`.
+struct KrFields {
+    kind: KrKind,
+    check_ins: Vec<CheckIn>,
+    dropped: Option<NaiveDate>,
+    /// a `status` cell that does not mark it dropped, kept in `extra`: (header, value)
+    status: Option<(String, String)>,
+}
+
+fn kr_row(
+    table: &Table,
+    r: &[String],
+    row: usize,
+    options: &ImportOptions,
+    problems: &mut Problems,
+    summary: &mut Summary,
+) -> KrFields {
+    let (kind, current) = kr_fields(table, r, row, options, problems, summary);
+    let note_placed = current.is_some();
+    let mut check_ins: Vec<CheckIn> = current.into_iter().collect();
+    for &(i, date) in &table.grades {
+        let header = table.headers.get(i).map_or("", String::as_str);
+        if let Some(g) = table
+            .cell(r, i)
+            .and_then(|s| grade(table, &s, row, i + 1, header, "grade", problems))
+        {
+            check_ins.push(CheckIn::new(date, Value::Number(g)));
+        }
+    }
+    check_ins.sort_by_key(|c| c.date);
+    if !note_placed {
+        // The row's comment goes with its latest grade.
+        if let Some(latest) = check_ins.last_mut() {
+            latest.note = table.get(r, "note");
+        }
+    }
+    if let Some(s) = table.get(r, "projection") {
+        let (col, header) = (table.col("projection"), table.header("projection"));
+        if let Some(p) = grade(table, &s, row, col, &header, "projection", problems) {
+            match check_ins.last_mut() {
+                Some(latest) => latest.projection = Some(p),
+                None => problems.cell(
+                    row,
+                    col,
+                    &header,
+                    format!("a projection (`{s}`) without a grade on its row: a projection goes with the row's latest grade; fill in a grade, or clear the cell"),
+                ),
+            }
+        }
+    }
+    let mut status = None;
+    let dropped = dropped(table, r, row, options, problems, summary, &mut status);
+    KrFields {
+        kind,
+        check_ins,
+        dropped,
+        status,
+    }
+}
+
+/// A grade or projection cell: 0 to 1, or a percentage (`70%` is 0.7, as a confidence's
+/// `70%`); unlike a confidence, a bare number above 1 is not read as a percentage (a
+/// grade of `1.7` is a slip, not 1.7 %): it is a problem, as is text.
+fn grade(
+    table: &Table,
+    s: &str,
+    row: usize,
+    col: usize,
+    header: &str,
+    what: &str,
+    problems: &mut Problems,
+) -> Option<f64> {
+    let percent = s.trim_end().ends_with('%');
+    let Some(n) = parse_number(s, table.decimal_comma) else {
+        problems.cell(
+            row,
+            col,
+            header,
+            format!("`{s}` is not a {what}: write a number from 0 to 1 (`0.7`) or a percentage (`70%`); leave the cell blank if there is none"),
+        );
+        return None;
+    };
+    let n = if percent { n / 100.0 } else { n };
+    if !(0.0..=1.0).contains(&n) {
+        // A whole number such as `70` is likely a percentage; `1.7` a slip.
+        let hint = if !percent && (2.0..=100.0).contains(&n) && n.fract() == 0.0 {
+            format!("; if it is a percentage, write `{s}%`")
+        } else {
+            String::new()
+        };
+        problems.cell(
+            row,
+            col,
+            header,
+            format!(
+                "{what} `{s}` is out of range: a {what} is from 0 to 1 (`0.7`, or `70%`){hint}"
+            ),
+        );
+        return None;
+    }
+    Some(n)
+}
+
+/// A grade sheet's `dropped` (or `status`) cell: a date, or `dropped 2026-05-20`, is the
+/// day it was dropped; a marker without a date (`dropped`, `not likely`, `won't do`, …;
+/// in a `dropped` column also `yes`, `x`, `true`) drops it on the latest grade date. In a
+/// `dropped` column, `no`/`false` is not dropped; any other `status` (`on track`) is kept
+/// in `extra` under its header.
+fn dropped(
+    table: &Table,
+    r: &[String],
+    row: usize,
+    options: &ImportOptions,
+    problems: &mut Problems,
+    summary: &mut Summary,
+    status: &mut Option<(String, String)>,
+) -> Option<NaiveDate> {
+    let s = table.get(r, "dropped")?;
+    if let Some(d) = parse_date(&s) {
+        return Some(d);
+    }
+    let lower = s.to_lowercase();
+    let rest = lower
+        .strip_prefix("dropped")
+        .map(|t| {
+            t.trim_start()
+                .trim_start_matches("on")
+                .trim_start_matches(':')
+        })
+        .map(str::trim);
+    if let Some(d) = rest.filter(|t| !t.is_empty()).and_then(parse_date) {
+        return Some(d);
+    }
+    let header = table.header("dropped");
+    let is_status = norm(&header) == "status";
+    let n = norm(&s);
+    let marked = DROPPED_MARKERS.contains(&n.as_str()) || (!is_status && boolish(&s) == Some(true));
+    if marked {
+        let when = table
+            .grades
+            .iter()
+            .map(|(_, d)| *d)
+            .max()
+            .unwrap_or(options.today);
+        summary.note(format!(
+            "`{header}` markers without a date (`{s}`) drop the key result on {when}, the latest grade date; write the date (`dropped 2026-05-20`) to say when"
+        ));
+        return Some(when);
+    }
+    if !is_status && boolish(&s) == Some(false) {
+        return None;
+    }
+    if is_status {
+        *status = Some((header, s));
+        return None;
+    }
+    problems.cell(
+        row,
+        table.col("dropped"),
+        &header,
+        format!("`{s}` does not say whether the key result is dropped: write `dropped`, the date it was dropped (`2026-05-20`), or leave the cell blank"),
+    );
+    None
+}
+
 fn confidence(
     table: &Table,
     r: &[String],
@@ -620,13 +956,39 @@ fn confidence(
     }
 }
 
+/// Whether a grade sheet's row is its summary row: its first non-blank cell is `Summary`,
+/// `Total`, `Average`, … ([`SUMMARY_ROWS`]).
+fn summary_row(r: &[String]) -> bool {
+    r.iter()
+        .map(|c| c.trim())
+        .find(|c| !c.is_empty())
+        .is_some_and(|c| SUMMARY_ROWS.contains(&norm(c.trim_end_matches(':')).as_str()))
+}
+
+/// A grade sheet's section row: exactly one non-blank cell, in the first column or the
+/// `title` column; it is the title of the objective of the rows below it.
+fn section_title(table: &Table, r: &[String]) -> Option<String> {
+    let mut filled = r.iter().enumerate().filter(|(_, c)| !c.trim().is_empty());
+    let (i, cell) = filled.next()?;
+    if filled.next().is_some() {
+        return None;
+    }
+    (i == 0 || table.columns.get("title") == Some(&i)).then(|| cell.trim().to_owned())
+}
+
 fn rows_per_entity(
     table: &Table,
     options: &ImportOptions,
     problems: &mut Problems,
     summary: &mut Summary,
 ) -> Vec<Row> {
-    for required in ["id", "title"] {
+    // A grade sheet needs no ids: they are made from the titles.
+    let required: &[&str] = if table.graded() {
+        &["title"]
+    } else {
+        &["id", "title"]
+    };
+    for required in required {
         if !table.columns.contains_key(required) {
             problems.cell(
                 1,
@@ -642,16 +1004,23 @@ fn rows_per_entity(
     if !problems.is_empty() {
         return Vec::new();
     }
+    let mut taken: HashSet<String> = table
+        .rows
+        .iter()
+        .filter_map(|(_, r)| table.get(r, "id"))
+        .collect();
+    // The section (index in `out`) that the key-result rows below belong to.
+    let mut section: Option<usize> = None;
+    let mut section_krs: Vec<(usize, usize)> = Vec::new();
     let mut out = Vec::new();
-    for (row, r) in &table.rows {
-        let row = *row;
-        if r.iter().all(|c| c.trim().is_empty()) {
-            summary.skip(format!("row {row}"), "empty row");
-            continue;
+    table.each_row("row ", summary, |row, r, summary| {
+        if table.graded() && summary_row(r) {
+            summary.skip(format!("row {row}"), "summary row");
+            return;
         }
-        let kind = match table.get(r, "type") {
+        let typed = match table.get(r, "type") {
             Some(t) => match row_type(&t) {
-                Some(k) => k,
+                Some(k) => Some(k),
                 None => {
                     problems.cell(
                         row,
@@ -659,9 +1028,38 @@ fn rows_per_entity(
                         &table.header("type"),
                         format!("unknown type `{t}`: use `objective` or `key_result`"),
                     );
-                    continue;
+                    return;
                 }
             },
+            None => None,
+        };
+        if table.graded() && typed.is_none() {
+            if let Some(title) = section_title(table, r) {
+                section = Some(out.len());
+                section_krs.push((out.len(), 0));
+                out.push(Row {
+                    row,
+                    kind: RowType::Objective,
+                    id: unique(slug(&title), &mut taken),
+                    title,
+                    parents: Vec::new(),
+                    weight: None,
+                    cycle: None,
+                    level: None,
+                    team: None,
+                    owners: Vec::new(),
+                    kr_kind: None,
+                    check_ins: Vec::new(),
+                    dropped: None,
+                    due: None,
+                    extra: Extra::new(),
+                });
+                return;
+            }
+        }
+        let kind = match typed {
+            Some(k) => k,
+            None if table.graded() => RowType::KeyResult,
             None if ["target", "start", "current", "kind"]
                 .iter()
                 .any(|c| table.get(r, c).is_some()) =>
@@ -670,37 +1068,82 @@ fn rows_per_entity(
             }
             None => RowType::Objective,
         };
-        let Some(id) = table.get(r, "id") else {
-            problems.cell(row, table.col("id"), &table.header("id"), "empty id".into());
-            continue;
-        };
-        let Some(title) = table.get(r, "title") else {
-            problems.cell(
-                row,
-                table.col("title"),
-                &table.header("title"),
-                format!("`{id}` has no title"),
-            );
-            continue;
-        };
-        let (kr_kind, check_in) = if kind == RowType::KeyResult {
-            let (k, c) = kr_fields(table, r, row, options, problems, summary);
-            (Some(k), c)
+        let id = if table.graded() {
+            match table.get(r, "id") {
+                Some(id) => id,
+                None => match table.get(r, "title") {
+                    Some(t) => unique(slug(&t), &mut taken),
+                    None => String::new(),
+                },
+            }
         } else {
-            (None, None)
+            let Some(id) = table.require(r, row, "id", problems, || "empty id".into()) else {
+                return;
+            };
+            id
         };
-        let extra = table.extra_and_note(r, check_in.is_some(), summary);
+        let Some(title) = table.require(r, row, "title", problems, || {
+            if id.is_empty() {
+                "no title: a row of a grade sheet needs its title".into()
+            } else {
+                format!("`{id}` has no title")
+            }
+        }) else {
+            return;
+        };
+        let fields = (kind == RowType::KeyResult)
+            .then(|| kr_row(table, r, row, options, problems, summary));
+        let mut extra = table.extra_and_note(
+            r,
+            fields.as_ref().is_some_and(|f| !f.check_ins.is_empty()),
+            summary,
+        );
+        let mut parents = table
+            .get(r, "parent")
+            .map(|p| split_list(&p))
+            .unwrap_or_default();
+        let cycle = table.get(r, "cycle");
+        if kind == RowType::KeyResult && parents.is_empty() {
+            if let Some(o) = section.and_then(|i| out.get_mut(i)) {
+                let o: &mut Row = o;
+                parents.push(o.id.clone());
+                if o.cycle.is_none() {
+                    o.cycle.clone_from(&cycle);
+                }
+                if let Some(n) = section_krs.iter_mut().find(|(i, _)| Some(*i) == section) {
+                    n.1 += 1;
+                }
+            } else if table.graded() {
+                problems.cell(
+                    row,
+                    table.col("title"),
+                    &table.header("title"),
+                    format!("key result `{title}` comes before any objective: put its objective's title alone on a row above it (a section row), or fill in `parent`"),
+                );
+                return;
+            }
+        }
+        if kind == RowType::Objective && table.graded() {
+            section = Some(out.len());
+        }
+        let (kr_kind, check_ins, dropped) = match fields {
+            Some(f) => {
+                if let Some((h, v)) = f.status {
+                    summary.kept(&h);
+                    extra.entry(h).or_insert(serde_json::Value::String(v));
+                }
+                (Some(f.kind), f.check_ins, f.dropped)
+            }
+            None => (None, Vec::new(), None),
+        };
         out.push(Row {
             row,
             kind,
             id,
             title,
-            parents: table
-                .get(r, "parent")
-                .map(|p| split_list(&p))
-                .unwrap_or_default(),
+            parents,
             weight: number(table, r, row, "weight", problems),
-            cycle: table.get(r, "cycle"),
+            cycle,
             level: table.get(r, "level"),
             team: table.get(r, "team"),
             owners: table
@@ -708,10 +1151,19 @@ fn rows_per_entity(
                 .map(|p| split_list(&p))
                 .unwrap_or_default(),
             kr_kind,
-            check_in,
+            check_ins,
+            dropped,
             due: date(table, r, row, "due", problems),
             extra,
         });
+    });
+    for (i, n) in section_krs {
+        if let (0, Some(o)) = (n, out.get(i)) {
+            summary.note(format!(
+                "row {}: `{}` is alone on its row, read as an objective (a section row) with no key results below it; if it is a key result, fill in another of its cells (an owner, a grade)",
+                o.row, o.title
+            ));
+        }
     }
     out
 }
@@ -732,20 +1184,11 @@ fn rows_per_key_result(
     // Objective rows first (one per distinct objective), in order of appearance.
     let mut objectives: Vec<Row> = Vec::new();
     let mut krs: Vec<Row> = Vec::new();
-    for (row, r) in &table.rows {
-        let row = *row;
-        if r.iter().all(|c| c.trim().is_empty()) {
-            summary.skip(format!("row {row}"), "empty row");
-            continue;
-        }
-        let Some(title) = table.get(r, "objective") else {
-            problems.cell(
-                row,
-                table.col("objective"),
-                &table.header("objective"),
-                "empty objective: each row names the objective of its key result".into(),
-            );
-            continue;
+    table.each_row("row ", summary, |row, r, summary| {
+        let Some(title) = table.require(r, row, "objective", problems, || {
+            "empty objective: each row names the objective of its key result".into()
+        }) else {
+            return;
         };
         let oid = match objective_ids.get(&title) {
             Some(id) => id.clone(),
@@ -769,7 +1212,8 @@ fn rows_per_key_result(
                     team: table.get(r, "team"),
                     owners: Vec::new(),
                     kr_kind: None,
-                    check_in: None,
+                    check_ins: Vec::new(),
+                    dropped: None,
                     due: None,
                     extra: Extra::new(),
                 });
@@ -801,13 +1245,17 @@ fn rows_per_key_result(
                     o.extra.entry(k).or_insert(v);
                 }
             }
-            continue;
+            return;
         };
         let id = table
             .get(r, "id")
             .unwrap_or_else(|| unique(slug(&kr_title), &mut taken));
-        let (k, c) = kr_fields(table, r, row, options, problems, summary);
-        let extra = table.extra_and_note(r, c.is_some(), summary);
+        let f = kr_row(table, r, row, options, problems, summary);
+        let mut extra = table.extra_and_note(r, !f.check_ins.is_empty(), summary);
+        if let Some((h, v)) = f.status {
+            summary.kept(&h);
+            extra.entry(h).or_insert(serde_json::Value::String(v));
+        }
         krs.push(Row {
             row,
             kind: RowType::KeyResult,
@@ -822,12 +1270,13 @@ fn rows_per_key_result(
                 .get(r, "owner")
                 .map(|p| split_list(&p))
                 .unwrap_or_default(),
-            kr_kind: Some(k),
-            check_in: c,
+            kr_kind: Some(f.kind),
+            check_ins: f.check_ins,
+            dropped: f.dropped,
             due: date(table, r, row, "due", problems),
             extra,
         });
-    }
+    });
     // Parents named by title resolve to the objective's id.
     for o in &mut objectives {
         for p in &mut o.parents {
@@ -887,7 +1336,28 @@ fn assemble(
             ))
         })
         .collect();
-    for r in keep.iter().filter(|r| r.kind == RowType::Objective) {
+    // A grade sheet without a cycle anywhere: one problem, not one per section.
+    let no_cycle_at_all = table.graded()
+        && options.cycle.is_none()
+        && keep
+            .iter()
+            .filter(|r| r.kind == RowType::Objective)
+            .all(|r| r.cycle.is_none());
+    if no_cycle_at_all && keep.iter().any(|r| r.kind == RowType::Objective) {
+        problems.cell(
+            1,
+            1,
+            "",
+            "the sheet names no cycle: give it with `--cycle` (such as `--cycle 2026-Q2`), or add a `cycle` column".into(),
+        );
+    }
+    for r in keep.iter_mut().filter(|r| r.kind == RowType::Objective) {
+        if r.cycle.is_none() {
+            r.cycle.clone_from(&options.cycle);
+        }
+        if no_cycle_at_all {
+            continue;
+        }
         match &r.cycle {
             Some(c) => {
                 if !cycle_rows.contains_key(c) {
@@ -900,7 +1370,7 @@ fn assemble(
                 table.col("cycle").max(1),
                 &table.header("cycle"),
                 format!(
-                    "objective `{}` has no cycle: fill in `cycle` (such as `2026-Q1`), or map another column with `--map cycle=COLUMN`",
+                    "objective `{}` has no cycle: fill in `cycle` (such as `2026-Q1`), map another column with `--map cycle=COLUMN`, or give the sheet's cycle with `--cycle 2026-Q1`",
                     r.id
                 ),
             ),
@@ -1001,7 +1471,7 @@ fn assemble(
             themes: Vec::new(),
             initiatives: Vec::new(),
             aligns_to: links,
-            rollup: None,
+            rollup: options.rollup,
             blend: None,
             overrides: Vec::new(),
             effort_hours: None,
@@ -1101,8 +1571,8 @@ fn assemble(
             initiatives: Vec::new(),
             due: r.due,
             plan: BTreeMap::new(),
-            dropped: None,
-            check_ins: r.check_in.into_iter().collect(),
+            dropped: r.dropped,
+            check_ins: r.check_ins,
             extra,
         });
     }
@@ -1164,20 +1634,11 @@ fn read_check_ins(
             where_kr.entry(k.title.clone()).or_insert((oi, ki));
         }
     }
-    for (row, r) in &table.rows {
-        let row = *row;
-        if r.iter().all(|c| c.trim().is_empty()) {
-            summary.skip(format!("check-ins row {row}"), "empty row");
-            continue;
-        }
-        let Some(kr) = table.get(r, "key_result") else {
-            ci_problems.cell(
-                row,
-                table.col("key_result"),
-                &table.header("key_result"),
-                "empty key result".into(),
-            );
-            continue;
+    table.each_row("check-ins row ", summary, |row, r, summary| {
+        let Some(kr) = table.require(r, row, "key_result", &mut ci_problems, || {
+            "empty key result".into()
+        }) else {
+            return;
         };
         let Some(&(oi, ki)) = where_kr.get(&kr) else {
             ci_problems.cell(
@@ -1186,35 +1647,21 @@ fn read_check_ins(
                 &table.header("key_result"),
                 format!("unknown key result `{kr}`: no key result of the sheet has this id"),
             );
-            continue;
+            return;
         };
         let Some(k) = doc
             .objectives
             .get_mut(oi)
             .and_then(|o| o.key_results.get_mut(ki))
         else {
-            continue;
+            return;
         };
-        let when = match table.get(r, "date") {
-            Some(_) => date(&table, r, row, "date", &mut ci_problems),
-            None => {
-                ci_problems.cell(
-                    row,
-                    table.col("date"),
-                    &table.header("date"),
-                    "empty date".into(),
-                );
-                None
-            }
-        };
-        let Some(raw) = table.get(r, "value") else {
-            ci_problems.cell(
-                row,
-                table.col("value"),
-                &table.header("value"),
-                "empty value".into(),
-            );
-            continue;
+        let when = table
+            .require(r, row, "date", &mut ci_problems, || "empty date".into())
+            .and_then(|_| date(&table, r, row, "date", &mut ci_problems));
+        let Some(raw) = table.require(r, row, "value", &mut ci_problems, || "empty value".into())
+        else {
+            return;
         };
         let value = if matches!(k.kind, KrKind::Binary) {
             boolish(&raw).map(Value::Bool)
@@ -1228,10 +1675,10 @@ fn read_check_ins(
                 &table.header("value"),
                 format!("`{raw}` is not a number"),
             );
-            continue;
+            return;
         };
         let conf = confidence(&table, r, row, "confidence", &mut ci_problems, summary);
-        let Some(when) = when else { continue };
+        let Some(when) = when else { return };
         let mut ci = CheckIn::new(when, value);
         ci.confidence = conf;
         ci.note = table.get(r, "note");
@@ -1254,7 +1701,7 @@ fn read_check_ins(
                 same.extra.entry(k).or_insert(v);
             }
         }
-    }
+    });
     for o in &mut doc.objectives {
         for k in &mut o.key_results {
             k.check_ins.sort_by_key(|c| c.date);

@@ -34,7 +34,7 @@ pub use gitlab::{gitlab, GITLAB_QUERY};
 pub use periods::period_dates;
 pub use viva_goals::{viva_goals, viva_goals_files, viva_goals_zip};
 
-use crate::{Document, LoadError, Problem};
+use crate::{Document, LoadError, Problem, RollupMode};
 use chrono::NaiveDate;
 use std::fmt;
 
@@ -62,6 +62,20 @@ pub struct ImportOptions {
     pub max_cell_bytes: usize,
     /// Most entries in a ZIP archive.
     pub max_zip_entries: usize,
+    /// CSV only: grade columns, `(header, date)` (`--grade "Mid-Q=2026-05-15"`): each
+    /// non-blank cell of the column headed `header` (matched as other headers are) is a
+    /// check-in of its row's key result on `date`, a grade 0–1 (`70%` is 0.7). Given any,
+    /// the sheet is read as a grade sheet: key-result rows without `kind` or `target` are
+    /// `graded`, a row with only a title names the objective of the rows below it (a
+    /// section row), a `Summary`/`Total`/`Average` row is skipped, and `projection` and
+    /// `status` columns are read (see [`csv`]). Parse `--grade` text with [`grade_spec`].
+    pub grades: Vec<(String, NaiveDate)>,
+    /// CSV only: the cycle of objectives whose row (and section) names none, such as
+    /// `2026-Q2` (`--cycle`); a grade sheet of one quarter usually has no cycle column.
+    pub cycle: Option<String>,
+    /// Every imported objective's `rollup` (`--rollup flat`); `None`: not set (the
+    /// policy's `default_rollup` applies).
+    pub rollup: Option<RollupMode>,
     /// Most bytes that a ZIP archive's entries may unpack to, together (zip bombs).
     pub max_unpacked_bytes: u64,
 }
@@ -78,6 +92,9 @@ impl Default for ImportOptions {
             max_cell_bytes: 1 << 20,
             max_zip_entries: 10_000,
             max_unpacked_bytes: 1 << 30,
+            grades: Vec::new(),
+            cycle: None,
+            rollup: None,
         }
     }
 }
@@ -88,6 +105,78 @@ impl ImportOptions {
         ImportOptions {
             today,
             ..ImportOptions::default()
+        }
+    }
+
+    /// Adds [`ImportOptions::grades`] from `--grade` texts, `HEADER=DATE` each (see
+    /// [`grade_spec`]); the error tells every bad one, a line each.
+    pub fn add_grade_specs<S: AsRef<str>>(&mut self, specs: &[S]) -> Result<(), String> {
+        let mut bad = Vec::new();
+        for spec in specs {
+            match grade_spec(spec.as_ref()) {
+                Ok(pair) => self.grades.push(pair),
+                Err(e) => bad.push(e),
+            }
+        }
+        if bad.is_empty() {
+            Ok(())
+        } else {
+            Err(bad.join("\n"))
+        }
+    }
+
+    /// Sets [`ImportOptions::rollup`] from a mode's name (`flat`, `key_results`, …); the
+    /// error names the modes.
+    pub fn set_rollup(&mut self, name: &str) -> Result<(), String> {
+        match RollupMode::from_name(name) {
+            Some(mode) => {
+                self.rollup = Some(mode);
+                Ok(())
+            }
+            None => {
+                let names: Vec<&str> = RollupMode::ALL.iter().map(|m| m.as_str()).collect();
+                Err(format!(
+                    "unknown rollup `{name}`: use one of {}",
+                    names.join(", ")
+                ))
+            }
+        }
+    }
+}
+
+/// Reads a `--grade` argument, `HEADER=DATE` (`"Mid-Q=2026-05-15"`), as a pair of
+/// [`ImportOptions::grades`]; the error says what to write. The header is split at the last
+/// `=` (a header may hold one), both sides trimmed.
+///
+/// ```
+/// use okr_core::import::grade_spec;
+/// let (header, date) = grade_spec("Mid-Q = 2026-05-15")?;
+/// assert_eq!((header.as_str(), date.to_string().as_str()), ("Mid-Q", "2026-05-15"));
+/// assert!(grade_spec("Mid-Q").is_err());
+/// # Ok::<(), String>(())
+/// ```
+pub fn grade_spec(spec: &str) -> Result<(String, NaiveDate), String> {
+    let Some((header, date)) = spec.rsplit_once('=') else {
+        return Err(format!(
+            "`--grade {spec}`: write `--grade \"HEADER=DATE\"`, the column's header and the date its grades are for, such as `--grade \"Mid-Q=2026-05-15\"`"
+        ));
+    };
+    let (header, date) = (header.trim(), date.trim());
+    if header.is_empty() {
+        return Err(format!(
+            "`--grade {spec}`: no header before `=`: write the grade column's header, such as `--grade \"Mid-Q={date}\"`"
+        ));
+    }
+    match parse_date(date) {
+        Some(d) => Ok((header.to_owned(), d)),
+        None => {
+            let why = crate::load::convert::not_a_date(date);
+            let why = if why.starts_with('`') {
+                why
+            } else {
+                format!("`{date}` is not a date: write `YYYY-MM-DD`")
+            };
+            Err(format!("`--grade {spec}`: {why}"))
         }
     }
 }

@@ -195,8 +195,12 @@ def import_csv(
     map: List[Tuple[str, str]] = ...,
     fiscal_year_start: int = 1,
     today: Optional[_Date] = None,
+    grades: List[str] = ...,
+    cycle: Optional[str] = None,
+    rollup: Optional[str] = None,
 ) -> Tuple[Document, ImportSummary]:
-    """Imports a spreadsheet's CSV text (and optionally a check-ins CSV text)."""
+    """Imports a spreadsheet's CSV text (and optionally a check-ins CSV text); ``grades``
+    are ``"HEADER=DATE"`` strings."""
 
 def import_viva_goals(
     path: _Path, fiscal_year_start: int = 1, today: Optional[_Date] = None

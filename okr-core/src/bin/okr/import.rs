@@ -5,7 +5,7 @@ use super::{as_of, by_position, check_text, parse_date, report_load_error, write
 use chrono::NaiveDate;
 use clap::{Args, ValueEnum};
 use okr_core::import::{self, ImportOptions, Imported};
-use okr_core::{validate, Format, LoadError, Policy, Problem, Severity};
+use okr_core::{validate, Format, LoadError, Policy, Problem, RollupMode, Severity};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -14,6 +14,7 @@ pub const AFTER_HELP: &str = "\
 Examples:
   okr import csv okrs.csv -o okrs.yaml
   okr import csv okrs.csv checkins.csv --map title=\"Objective / KR\" --fiscal-year-start 7
+  okr import csv grades.csv --grade \"Mid-Q=2026-05-15\" --grade \"End-Q=2026-06-30\" --cycle 2026-Q2 --rollup flat
   okr import viva-goals export.zip -o okrs.yaml
   okr import gitlab work-items.json -o okrs.yaml
 
@@ -23,6 +24,12 @@ or one row per key result with columns `objective` and `key_result`. Periods suc
 in (`FY26` with `--fiscal-year-start 7` is 2025-07-01..2026-06-30). A second CSV holds
 check-ins: `key_result, date, value, confidence, note`. `okr export FILE --sheet` writes
 the sheet back.
+
+Grade sheets: each `--grade \"HEADER=DATE\"` makes the column HEADER a grading on DATE (a
+cell 0-1 or `70%` is a check-in of a `graded` key result; a blank cell is not graded). A
+row with only a title names the objective of the rows below it; a `Summary`, `Total` or
+`Average` row is skipped; `projection` is the projection of the row's latest grade;
+`dropped`/`status` (`dropped`, `not likely`, a date) drops the key result.
 
 GitLab: the JSON answer of this query (every page, with glab):
   glab api graphql --paginate -F path=GROUP/PROJECT -f query='<the query in the guide>' > work-items.json
@@ -39,6 +46,23 @@ pub enum ImportFormat {
     VivaGoals,
     /// The JSON of a GitLab GraphQL `workItems` query.
     Gitlab,
+}
+
+/// The rollup modes `--rollup` takes.
+#[derive(Clone, Copy, ValueEnum)]
+pub enum Rollup {
+    /// Own key results if any is scored, else the children.
+    Auto,
+    /// Own key results only.
+    KeyResults,
+    /// Contributing children only.
+    Children,
+    /// Own key results and children, blended.
+    Blend,
+    /// Only the active override.
+    Manual,
+    /// Every key result of the objective and of those below it, each once.
+    Flat,
 }
 
 #[derive(Args)]
@@ -60,6 +84,18 @@ pub struct ImportArgs {
     /// The month (1-12) fiscal years start in (`FY26` with 7: 2025-07-01..2026-06-30).
     #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=12))]
     fiscal_year_start: u32,
+    /// CSV: the column HEADER holds grades (0-1) given on DATE, such as
+    /// `--grade "Mid-Q=2026-05-15"`; repeat for each grading. Reads the sheet as a grade
+    /// sheet (section rows, summary row, `projection` and `status` columns).
+    #[arg(long = "grade", value_name = "HEADER=DATE")]
+    grade: Vec<String>,
+    /// CSV: the cycle of objectives that name none, such as `2026-Q2`.
+    #[arg(long, value_name = "CYCLE")]
+    cycle: Option<String>,
+    /// Set `rollup` on every imported objective (`flat`: the plain mean of the key results,
+    /// as a grade sheet's summary row).
+    #[arg(long, value_enum)]
+    rollup: Option<Rollup>,
     /// The date of values without one, and of the check (YYYY-MM-DD); default: today.
     #[arg(long, value_parser = parse_date)]
     as_of: Option<NaiveDate>,
@@ -113,6 +149,21 @@ pub fn run(args: ImportArgs) -> Result<(), ExitCode> {
             .map
             .push((name.trim().to_owned(), column.trim().to_owned()));
     }
+    if let Err(e) = options.add_grade_specs(&args.grade) {
+        for line in e.lines() {
+            eprintln!("error: {line}");
+        }
+        return Err(ExitCode::from(2));
+    }
+    options.cycle.clone_from(&args.cycle);
+    options.rollup = args.rollup.map(|r| match r {
+        Rollup::Auto => RollupMode::Auto,
+        Rollup::KeyResults => RollupMode::KeyResults,
+        Rollup::Children => RollupMode::Children,
+        Rollup::Blend => RollupMode::Blend,
+        Rollup::Manual => RollupMode::Manual,
+        Rollup::Flat => RollupMode::Flat,
+    });
     let first = args.inputs.first().cloned().unwrap_or_default();
     if args.inputs.len() > 1 && !matches!(args.format, ImportFormat::Csv) {
         eprintln!("error: only `okr import csv` takes a second input (the check-ins)");
