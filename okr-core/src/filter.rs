@@ -7,6 +7,9 @@
 //!   status, not each key result's).
 //! - People are chosen by `team` and `owner` only (`--owner` selects that person); the
 //!   other filters do not apply to people.
+//! - A person's row of one cycle (the `people` table, the report's people section) is
+//!   selected when the cycle is and the person owns a selected objective of that cycle or
+//!   is chosen by `team` or `owner` ([`Selection::person_in_cycle`]).
 //! - A finding whose first subject is a cycle (`invalid_cycle_dates`) is selected when the
 //!   cycle is; with any filter set, one whose first subject is none of these is not.
 

@@ -350,6 +350,9 @@ fn people_table(out: &mut String, card: &Scorecard, p: &PeopleTable, dir: &Direc
             hours(effort),
             capacity.map_or_else(|| "–".to_string(), hours)
         );
+        if side.is_empty() {
+            out.push('–');
+        }
         for (k, o) in side.iter().enumerate() {
             if k > 0 {
                 out.push_str(", ");
