@@ -95,23 +95,6 @@ impl Filter {
         *self == Filter::default()
     }
 
-    /// The filter for a page, `cycle <code>2021-Q4</code> · team <code>web</code>`
-    /// (escaped HTML; empty for an empty filter).
-    pub(crate) fn describe_html(&self) -> String {
-        let esc = crate::render::html::escape;
-        [
-            ("cycle", self.cycle.as_deref()),
-            ("team", self.team.as_deref()),
-            ("owner", self.owner.as_deref()),
-            ("level", self.level.as_deref()),
-            ("status", self.status.map(|s| s.as_str())),
-        ]
-        .into_iter()
-        .filter_map(|(what, v)| v.map(|v| format!("{what} <code>{}</code>", esc(v))))
-        .collect::<Vec<_>>()
-        .join(" · ")
-    }
-
     /// Resolves the filter against `card`'s document: an unknown cycle, team, person or
     /// level is an error naming the closest id. O(objectives + key results + people +
     /// teams × depth of the team tree + cycles).

@@ -368,6 +368,22 @@ fn people_table(out: &mut String, card: &Scorecard, p: &PeopleTable, dir: &Direc
     out.push_str("</table>");
 }
 
+/// The filter for the page, `cycle <code>2021-Q4</code> · team <code>web</code>`
+/// (escaped HTML; empty for an empty filter).
+fn describe_filter(f: &Filter) -> String {
+    [
+        ("cycle", f.cycle.as_deref()),
+        ("team", f.team.as_deref()),
+        ("owner", f.owner.as_deref()),
+        ("level", f.level.as_deref()),
+        ("status", f.status.map(|s| s.as_str())),
+    ]
+    .into_iter()
+    .filter_map(|(what, v)| v.map(|v| format!("{what} <code>{}</code>", escape(v))))
+    .collect::<Vec<_>>()
+    .join(" · ")
+}
+
 /// Hours without needless decimals: `40`, `12.5`.
 fn hours(h: f64) -> String {
     let rounded = (h * 10.0).round() / 10.0;
@@ -496,7 +512,7 @@ impl Scorecard {
                 .filter(|f| !f.is_empty())
                 .map_or_else(String::new, |f| format!(
                     "<p class=\"lead okr-filter\">selected: {} (scores are computed over the whole document)</p>",
-                    f.describe_html()
+                    describe_filter(f)
                 )),
         );
         for (k, status) in [
