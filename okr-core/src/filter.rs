@@ -7,6 +7,9 @@
 //!   status, not each key result's).
 //! - People are chosen by `team` and `owner` only (`--owner` selects that person); the
 //!   other filters do not apply to people.
+//! - A person's row of one cycle (the `people` table, the report's people section) is
+//!   selected when the cycle is and the person owns a selected objective of that cycle or
+//!   is chosen by `team` or `owner` ([`Selection::person_in_cycle`]).
 //! - A finding whose first subject is a cycle (`invalid_cycle_dates`) is selected when the
 //!   cycle is; with any filter set, one whose first subject is none of these is not.
 
@@ -57,6 +60,14 @@ pub struct Selection {
     key_results: HashSet<String>,
     people: HashSet<String>,
     cycles: HashSet<String>,
+    /// The teams of `--team` (that team and those below it); `None` without it.
+    teams: Option<HashSet<String>>,
+    /// The level of `--level`.
+    level: Option<String>,
+    /// Whether `--team` or `--owner` chose the people.
+    people_filtered: bool,
+    /// (cycle, person) for every owner of a selected objective.
+    owning: HashSet<(String, String)>,
 }
 
 fn check_known(what: &'static str, id: &str, known: &[&str]) -> Result<(), FilterError> {
@@ -132,6 +143,8 @@ impl Filter {
         }
         let mut sel = Selection {
             all: self.is_empty(),
+            level: self.level.clone(),
+            people_filtered: self.team.is_some() || self.owner.is_some(),
             ..Selection::default()
         };
         // Cycles: the one given and those that lie within it by dates.
@@ -186,6 +199,9 @@ impl Filter {
             let keep = keep && self.level.as_deref().is_none_or(|l| o.level == l);
             let keep = keep && self.status.is_none_or(|st| s.status == st);
             if keep {
+                for x in &o.owners {
+                    sel.owning.insert((o.cycle.to_string(), x.to_string()));
+                }
                 sel.objectives.insert(o.id.to_string());
                 sel.key_results
                     .extend(o.key_results.iter().map(|kr| kr.id.to_string()));
@@ -200,6 +216,7 @@ impl Filter {
                 sel.people.insert(p.id.to_string());
             }
         }
+        sel.teams = teams.map(|ts| ts.into_iter().map(str::to_owned).collect());
         Ok(sel)
     }
 }
@@ -226,6 +243,33 @@ impl Selection {
     /// Whether the person with this id is selected.
     pub fn person(&self, id: &str) -> bool {
         self.all || self.people.contains(id)
+    }
+
+    /// Whether the cycle with this id is selected (`--cycle` and the cycles within it;
+    /// every cycle without `--cycle`).
+    pub fn cycle(&self, id: &str) -> bool {
+        self.all || self.cycles.contains(id)
+    }
+
+    /// Whether the team with this id is selected (`--team` and the teams below it; every
+    /// team without `--team`).
+    pub fn team(&self, id: &str) -> bool {
+        self.all || self.teams.as_ref().is_none_or(|ts| ts.contains(id))
+    }
+
+    /// Whether the level with this name is selected (every level without `--level`).
+    pub fn level(&self, name: &str) -> bool {
+        self.all || self.level.as_deref().is_none_or(|l| l == name)
+    }
+
+    /// Whether a person's row of one cycle (the `people` table, the report's people) is
+    /// selected: the cycle is, and the person owns a selected objective of that cycle or
+    /// is chosen by `--team` (a member of a selected team) or `--owner`.
+    pub fn person_in_cycle(&self, person: &str, cycle: &str) -> bool {
+        self.all
+            || (self.cycle(cycle)
+                && ((self.people_filtered && self.people.contains(person))
+                    || self.owning.contains(&(cycle.to_owned(), person.to_owned()))))
     }
 
     /// Whether a finding is selected: its first subject is (a person for the people rules,

@@ -316,7 +316,7 @@ test("okr report: one self-contained page that renders offline, with a screensho
   assert.equal(await page.locator("svg[aria-label='score distribution per level and cycle']").count(), 1);
   const headings = await page.locator("h2").allTextContents();
   // The grades section (SPEC §3a, docs/src/grading.md) is shown when key results are scored.
-  assert.deepEqual(headings, ["Cascade", "Score distribution per cycle and level", "Key-result grades per objective", "Engagement per team"]);
+  assert.deepEqual(headings, ["Cascade", "Score distribution per cycle and level", "Key-result grades per objective", "Engagement per team", "People"]);
   const after = (heading) => page.locator("h2", { hasText: heading }).locator("xpath=following-sibling::table[1]");
   assert.ok((await after("Key-result grades per objective").locator("tr").count()) > 1, "grades rows");
   assert.ok((await after("Engagement per team").locator("tr").count()) > 1, "engagement rows");

@@ -7,7 +7,8 @@
 //!
 //! [`Scorecard::tables`] builds every table; [`Scorecard::table`] builds one by name, and a
 //! [`TableBuilder`] builds any of them on demand, computing what tables share (the
-//! contributions, the validation findings) once and only when a table needs it.
+//! contributions, the validation findings) once and only when a table needs it;
+//! [`TableBuilder::with_selection`] keeps the rows a [`crate::Filter`] selects.
 //!
 //! Conventions for every table: strings are UTF-8; `Option` columns are nullable (null =
 //! undefined or absent, never zero); ratios are plain fractions (0.25, not 25 %); dates are
@@ -46,6 +47,7 @@
 //!   objective.
 
 use crate::check::{validate_scored, Finding};
+use crate::filter::Selection;
 use crate::hash::{HashMap, HashSet};
 use crate::model::{Commitment, Document, Objective};
 use crate::score::active_override;
@@ -540,6 +542,7 @@ pub struct TableBuilder<C> {
     card: C,
     contributions: OnceLock<Contributions>,
     findings: OnceLock<Vec<Finding>>,
+    selection: Selection,
 }
 
 impl<C: Borrow<Scorecard>> TableBuilder<C> {
@@ -549,7 +552,42 @@ impl<C: Borrow<Scorecard>> TableBuilder<C> {
             card,
             contributions: OnceLock::new(),
             findings: OnceLock::new(),
+            selection: Selection::everything(),
         }
+    }
+
+    /// The same builder, its tables keeping only what `selection` holds (SPEC §10; scores,
+    /// shares and influence are still computed over the whole document):
+    /// - rows of one objective, key result, check-in or link (`objectives`,
+    ///   `key_results`, `check_ins`, `contributions`; `alignments` by its child): those
+    ///   whose objective or key result is selected;
+    /// - `findings`: those [`Selection::finding`] selects, as `okr check` prints them;
+    /// - `people`: the rows [`Selection::person_in_cycle`] selects, each row's figures
+    ///   still the person's whole cycle (every objective they own, so that effort stays
+    ///   comparable with capacity);
+    /// - `engagement`, `distribution`, `grades`: the rows of the selected cycles (and
+    ///   teams, levels), computed over the selected objectives only.
+    ///
+    /// ```
+    /// use okr_core::{AsOf, Document, Filter, Format, Policy, Scorecard, TableBuilder};
+    /// let doc = Document::from_str(r#"
+    /// version: 1
+    /// cycles: [{id: c, start: 2021-07-01, end: 2021-12-31}]
+    /// objectives:
+    ///   - {id: a, title: A, cycle: c, level: company, key_results: []}
+    ///   - {id: b, title: B, cycle: c, level: team, key_results: []}
+    /// "#, Format::Yaml)?;
+    /// let date = chrono::NaiveDate::from_ymd_opt(2021, 9, 1).unwrap();
+    /// let card = Scorecard::new(doc, AsOf::Date(date), Policy::default());
+    /// let sel = Filter { level: Some("team".into()), ..Filter::default() }.select(&card).unwrap();
+    /// let tables = TableBuilder::new(&card).with_selection(sel);
+    /// assert_eq!(tables.objectives().id, ["b"]);
+    /// assert_eq!(tables.distribution().level, ["team"]);
+    /// # Ok::<(), okr_core::LoadError>(())
+    /// ```
+    pub fn with_selection(mut self, selection: Selection) -> Self {
+        self.selection = selection;
+        self
     }
 
     /// A builder over `card` whose `findings` table lists `findings` (computed already,
@@ -559,6 +597,7 @@ impl<C: Borrow<Scorecard>> TableBuilder<C> {
             card,
             contributions: OnceLock::new(),
             findings: OnceLock::from(findings),
+            selection: Selection::everything(),
         }
     }
 
@@ -607,7 +646,7 @@ impl<C: Borrow<Scorecard>> TableBuilder<C> {
             key_results: self.key_results(),
             check_ins: self.check_ins(),
             alignments: self.alignments(),
-            findings: findings_table(findings),
+            findings: findings_table(findings, &self.selection),
             people: self.people(),
             contributions: self.contributions(),
             engagement: self.engagement(),
@@ -623,53 +662,56 @@ impl<C: Borrow<Scorecard>> TableBuilder<C> {
 
     /// One row per objective.
     pub fn objectives(&self) -> ObjectivesTable {
-        self.scorecard().objectives_table(self.shares())
+        self.scorecard()
+            .objectives_table(self.shares(), &self.selection)
     }
 
     /// One row per key result.
     pub fn key_results(&self) -> KeyResultsTable {
-        self.scorecard().key_results_table()
+        self.scorecard().key_results_table(&self.selection)
     }
 
     /// One row per check-in.
     pub fn check_ins(&self) -> CheckInsTable {
-        check_ins_table(self.scorecard().document())
+        check_ins_table(self.scorecard().document(), &self.selection)
     }
 
     /// One row per alignment link.
     pub fn alignments(&self) -> AlignmentsTable {
         let card = self.scorecard();
-        alignments_table(card.document(), card.graph())
+        alignments_table(card.document(), card.graph(), &self.selection)
     }
 
     /// One row per validation finding (validating on first need).
     pub fn findings(&self) -> FindingsTable {
-        findings_table(self.validation())
+        findings_table(self.validation(), &self.selection)
     }
 
     /// One row per person and cycle.
     pub fn people(&self) -> PeopleTable {
-        self.scorecard().people_table()
+        self.scorecard().people_table(&self.selection)
     }
 
     /// One row per objective and top-level objective it reaches.
     pub fn contributions(&self) -> ContributionsTable {
-        self.scorecard().contributions_table(self.shares())
+        self.scorecard()
+            .contributions_table(self.shares(), &self.selection)
     }
 
     /// One row per cycle and team.
     pub fn engagement(&self) -> EngagementTable {
-        self.scorecard().engagement_table(self.shares())
+        self.scorecard()
+            .engagement_table(self.shares(), &self.selection)
     }
 
     /// One row per cycle and level.
     pub fn distribution(&self) -> DistributionTable {
-        self.scorecard().distribution_table()
+        self.scorecard().distribution_table(&self.selection)
     }
 
     /// One row per objective, then one per cycle: the key results' grades.
     pub fn grades(&self) -> GradesTable {
-        self.scorecard().grades_table()
+        self.scorecard().grades_table(&self.selection)
     }
 }
 
@@ -888,7 +930,7 @@ impl Scorecard {
         TableBuilder::new(self).table(name)
     }
 
-    fn objectives_table(&self, c: &Contributions) -> ObjectivesTable {
+    fn objectives_table(&self, c: &Contributions, sel: &Selection) -> ObjectivesTable {
         let doc = self.document();
         let graph = self.graph();
         let n = doc.objectives.len();
@@ -908,6 +950,9 @@ impl Scorecard {
         }
         let mut t = ObjectivesTable::default();
         for (i, (o, s)) in self.objectives().enumerate() {
+            if !sel.objective(o.id.as_str()) {
+                continue;
+            }
             t.id.push(o.id.0.clone());
             t.title.push(o.title.clone());
             t.cycle.push(o.cycle.0.clone());
@@ -935,7 +980,7 @@ impl Scorecard {
         t
     }
 
-    fn key_results_table(&self) -> KeyResultsTable {
+    fn key_results_table(&self, sel: &Selection) -> KeyResultsTable {
         let doc = self.document();
         let graph = self.graph();
         let mut t = KeyResultsTable::default();
@@ -945,6 +990,9 @@ impl Scorecard {
                 .get(graph.cycle_of.get(i).copied().unwrap_or(NONE) as usize);
             let d = self.as_of().for_cycle(cycle);
             for (kr, k) in o.key_results.iter().zip(graph.krs_of(i as u32)) {
+                if !sel.key_result(kr.id.as_str()) {
+                    continue;
+                }
                 let s = self.kr_scores(k);
                 t.id.push(kr.id.0.clone());
                 t.objective.push(o.id.0.clone());
@@ -970,7 +1018,7 @@ impl Scorecard {
         t
     }
 
-    fn people_table(&self) -> PeopleTable {
+    fn people_table(&self, sel: &Selection) -> PeopleTable {
         let doc = self.document();
         // One pass over the objectives, per (cycle, person): objectives owned, shared,
         // effort, scores, each in document order (the sums as a per-person scan would
@@ -1000,7 +1048,11 @@ impl Scorecard {
         let none = Acc::default();
         let mut t = PeopleTable::default();
         for cycle in &doc.cycles {
-            for p in &doc.people {
+            for p in doc
+                .people
+                .iter()
+                .filter(|p| sel.person_in_cycle(p.id.as_str(), cycle.id.as_str()))
+            {
                 let a = acc
                     .get(&(cycle.id.as_str(), p.id.as_str()))
                     .unwrap_or(&none);
@@ -1021,10 +1073,13 @@ impl Scorecard {
         t
     }
 
-    fn contributions_table(&self, c: &Contributions) -> ContributionsTable {
+    fn contributions_table(&self, c: &Contributions, sel: &Selection) -> ContributionsTable {
         let doc = self.document();
         let mut t = ContributionsTable::default();
         for (i, o) in doc.objectives.iter().enumerate() {
+            if !sel.objective(o.id.as_str()) {
+                continue;
+            }
             let shares = c.share_of(i);
             let infl = c.influence_of(i);
             // Every top reached by share (any link) or influence (contributing links).
@@ -1054,7 +1109,7 @@ impl Scorecard {
         t
     }
 
-    fn engagement_table(&self, c: &Contributions) -> EngagementTable {
+    fn engagement_table(&self, c: &Contributions, sel: &Selection) -> EngagementTable {
         let doc = self.document();
         // Everything by hash in one pass over the people and one over the objectives
         // (linear, where a scan of every objective per team would be quadratic); sums
@@ -1082,6 +1137,9 @@ impl Scorecard {
         let mut counts: HashMap<(&str, &str), Counts> = HashMap::default();
         let mut teams_here: Vec<&str> = Vec::new();
         for (i, o) in doc.objectives.iter().enumerate() {
+            if !sel.objective(o.id.as_str()) {
+                continue;
+            }
             let cycle = o.cycle.as_str();
             for x in &o.owners {
                 owning.insert((cycle, x.as_str()));
@@ -1115,8 +1173,8 @@ impl Scorecard {
         }
         let mut t = EngagementTable::default();
         let zero = Counts::default();
-        for cycle in &doc.cycles {
-            for team in &doc.teams {
+        for cycle in doc.cycles.iter().filter(|c| sel.cycle(c.id.as_str())) {
+            for team in doc.teams.iter().filter(|t| sel.team(t.id.as_str())) {
                 let members = members.get(team.id.as_str()).map_or(&[][..], Vec::as_slice);
                 let with_objectives = members
                     .iter()
@@ -1152,7 +1210,7 @@ impl Scorecard {
         t
     }
 
-    fn grades_table(&self) -> GradesTable {
+    fn grades_table(&self, sel: &Selection) -> GradesTable {
         #[derive(Default)]
         struct G {
             krs: u64,
@@ -1197,20 +1255,27 @@ impl Scorecard {
         let mut per_cycle: Vec<(&str, G)> = doc
             .cycles
             .iter()
+            .filter(|c| sel.cycle(c.id.as_str()))
             .map(|c| (c.id.as_str(), G::default()))
             .collect();
         let mut krs = self.key_results().peekable();
         for o in &doc.objectives {
             let mut g = G::default();
             let whole = per_cycle.iter().position(|(c, _)| *c == o.cycle.as_str());
+            let selected = sel.objective(o.id.as_str());
             while let Some((_, kr, s)) = krs.next_if(|(ko, _, _)| std::ptr::eq(*ko, o)) {
+                if !selected {
+                    continue; // consumed, not counted
+                }
                 let w = crate::score::graph::sane_weight(kr.weight);
                 g.add(w, &s);
                 if let Some((_, c)) = whole.and_then(|j| per_cycle.get_mut(j)) {
                     c.add(w, &s);
                 }
             }
-            g.push(&mut t, o.cycle.as_str(), Some(o.id.0.clone()));
+            if selected {
+                g.push(&mut t, o.cycle.as_str(), Some(o.id.0.clone()));
+            }
         }
         for (c, g) in &per_cycle {
             g.push(&mut t, c, None);
@@ -1218,14 +1283,16 @@ impl Scorecard {
         t
     }
 
-    fn distribution_table(&self) -> DistributionTable {
+    fn distribution_table(&self, sel: &Selection) -> DistributionTable {
         let doc = self.document();
         let mut t = DistributionTable::default();
-        for cycle in &doc.cycles {
-            for level in doc.level_names() {
+        for cycle in doc.cycles.iter().filter(|c| sel.cycle(c.id.as_str())) {
+            for level in doc.level_names().into_iter().filter(|l| sel.level(l)) {
                 let rows: Vec<(&Objective, Option<f64>)> = self
                     .objectives()
-                    .filter(|(o, _)| o.cycle == cycle.id && o.level == level)
+                    .filter(|(o, _)| {
+                        o.cycle == cycle.id && o.level == level && sel.objective(o.id.as_str())
+                    })
                     .map(|(o, s)| (o, s.score))
                     .collect();
                 let mut scores: Vec<f64> = rows.iter().filter_map(|(_, s)| *s).collect();
@@ -1270,9 +1337,12 @@ impl Scorecard {
     }
 }
 
-fn check_ins_table(doc: &Document) -> CheckInsTable {
+fn check_ins_table(doc: &Document, sel: &Selection) -> CheckInsTable {
     let mut t = CheckInsTable::default();
-    for (o, kr) in doc.key_results() {
+    for (o, kr) in doc
+        .key_results()
+        .filter(|(_, kr)| sel.key_result(kr.id.as_str()))
+    {
         for c in &kr.check_ins {
             t.key_result.push(kr.id.0.clone());
             t.objective.push(o.id.0.clone());
@@ -1286,9 +1356,13 @@ fn check_ins_table(doc: &Document) -> CheckInsTable {
     t
 }
 
-fn alignments_table(doc: &Document, graph: &Graph) -> AlignmentsTable {
+fn alignments_table(doc: &Document, graph: &Graph, sel: &Selection) -> AlignmentsTable {
     let mut t = AlignmentsTable::default();
-    for o in &doc.objectives {
+    for o in doc
+        .objectives
+        .iter()
+        .filter(|o| sel.objective(o.id.as_str()))
+    {
         for l in &o.aligns_to {
             t.child.push(o.id.0.clone());
             t.parent.push(l.objective.0.clone());
@@ -1301,9 +1375,9 @@ fn alignments_table(doc: &Document, graph: &Graph) -> AlignmentsTable {
     t
 }
 
-fn findings_table(findings: &[Finding]) -> FindingsTable {
+fn findings_table(findings: &[Finding], sel: &Selection) -> FindingsTable {
     let mut t = FindingsTable::default();
-    for f in findings {
+    for f in findings.iter().filter(|f| sel.finding(f)) {
         t.code.push(f.code.clone());
         t.severity.push(f.severity.as_str().to_owned());
         t.subjects.push(f.subjects.clone());
@@ -1321,6 +1395,32 @@ mod tests {
     use crate::generate::generate;
     use crate::policy::Policy;
     use crate::score::AsOf;
+
+    /// A selected builder builds the one table asked for, nothing it does not need; with
+    /// everything selected its tables are those of `Scorecard::tables`.
+    #[test]
+    fn a_selected_builder_builds_one_table_and_keeps_the_selected_rows() {
+        let as_of = AsOf::Date(NaiveDate::from_ymd_opt(2021, 10, 15).unwrap());
+        let card = Scorecard::new(generate(60, 3), as_of, Policy::default());
+        let first = card.document().objectives.first().unwrap();
+        let filter = crate::Filter {
+            owner: first.owners.first().map(|p| p.to_string()),
+            level: Some(first.level.clone()),
+            ..crate::Filter::default()
+        };
+        let sel = filter.select(&card).unwrap();
+        let b = TableBuilder::new(&card).with_selection(sel.clone());
+        let people = b.table("people").unwrap();
+        assert_eq!(people.name(), "people");
+        assert!(b.contributions.get().is_none() && b.findings.get().is_none());
+        assert!(!people.is_empty());
+        assert_eq!(AnyTable::People(b.people()), people);
+        let objectives = b.objectives();
+        assert!(objectives.id.contains(&first.id.0));
+        assert!(objectives.id.iter().all(|id| sel.objective(id)));
+        let every = TableBuilder::new(&card).with_selection(crate::Selection::everything());
+        assert_eq!(every.all(), card.tables());
+    }
 
     /// The contributions are computed for the tables that use them only, and once.
     #[test]

@@ -124,6 +124,22 @@ impl Out<'_> {
     }
 }
 
+/// The `side_project` rule: an objective at one of the two lowest levels (`level` is its
+/// level's position, `lowest_two` the position of the second lowest) tied to no initiative,
+/// neither itself nor through its key results.
+fn is_side_project(level: Option<usize>, lowest_two: usize, o: &Objective) -> bool {
+    level.is_some_and(|l| l >= lowest_two)
+        && o.initiatives.is_empty()
+        && o.key_results.iter().all(|kr| kr.initiatives.is_empty())
+}
+
+/// Whether `o` is a side project in `doc` (the `side_project` rule's test).
+pub(crate) fn side_project(doc: &Document, o: &Objective) -> bool {
+    let levels = doc.level_names();
+    let level = levels.iter().position(|l| *l == o.level);
+    is_side_project(level, levels.len().saturating_sub(2), o)
+}
+
 fn obj_path(i: usize) -> String {
     Loc::At("objectives", i).to_string()
 }
@@ -347,10 +363,7 @@ fn validate_view(card: &View<'_>) -> Vec<Finding> {
                 stale_check_ins(o, i, c, d, policy, &mut out);
             }
         }
-        if level.is_some_and(|l| l >= lowest_two)
-            && o.initiatives.is_empty()
-            && o.key_results.iter().all(|kr| kr.initiatives.is_empty())
-        {
+        if is_side_project(level, lowest_two, o) {
             out.push(
                 code::SIDE_PROJECT,
                 vec![o.id.0.clone()],

@@ -7,6 +7,8 @@
 //! its styles are inline, so it is safe to drop into a page or a notebook cell.
 
 use crate::check::Finding;
+use crate::model::{Document, Objective, Person, Team};
+use crate::render::tree::TreeRow;
 use crate::score::rollup::Scorecard;
 use crate::score::{Scores, Status};
 use std::collections::HashMap;
@@ -54,6 +56,95 @@ pub(crate) fn pct(x: Option<f64>) -> String {
     match x {
         Some(v) if v.is_finite() => format!("{:.0}%", v * 100.0),
         _ => "–".to_string(),
+    }
+}
+
+/// What [`Scorecard::cascade_html`] adds to the plain cascade.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct CascadeOptions<'a> {
+    /// Each objective's team and its owners' names and teams, looked up here.
+    pub(crate) people: Option<&'a Directory<'a>>,
+    /// Each key result's check-in history as a sparkline.
+    pub(crate) sparklines: bool,
+}
+
+/// People and teams by id, to show names.
+#[derive(Debug, Default)]
+pub(crate) struct Directory<'a> {
+    people: HashMap<&'a str, &'a Person>,
+    teams: HashMap<&'a str, &'a Team>,
+}
+
+impl<'a> Directory<'a> {
+    /// The people and teams of `doc` (the first of each id).
+    pub(crate) fn new(doc: &'a Document) -> Self {
+        let mut dir = Directory::default();
+        for p in &doc.people {
+            dir.people.entry(p.id.as_str()).or_insert(p);
+        }
+        for t in &doc.teams {
+            dir.teams.entry(t.id.as_str()).or_insert(t);
+        }
+        dir
+    }
+
+    /// The person's name, or the id when there is none (or no such person).
+    pub(crate) fn person_name<'b>(&'b self, id: &'b str) -> &'b str {
+        self.people
+            .get(id)
+            .and_then(|p| p.name.as_deref())
+            .unwrap_or(id)
+    }
+
+    /// The person's team, when known.
+    pub(crate) fn person_team(&self, id: &str) -> Option<&'a str> {
+        self.people
+            .get(id)
+            .and_then(|p| p.team.as_ref())
+            .map(|t| t.as_str())
+    }
+
+    /// The team's name, or the id when there is none (or no such team).
+    pub(crate) fn team_name<'b>(&'b self, id: &'b str) -> &'b str {
+        self.teams
+            .get(id)
+            .and_then(|t| t.name.as_deref())
+            .unwrap_or(id)
+    }
+
+    /// `team Web · Ana Lima (Web), Bo Chen`: the objective's team, then each owner's name
+    /// with their team, escaped.
+    fn owners(&self, out: &mut String, o: &Objective) {
+        if o.team.is_none() && o.owners.is_empty() {
+            return;
+        }
+        out.push_str("<span class=\"okr-people\" style=\"color:#52606d\">");
+        if let Some(t) = &o.team {
+            let _ = write!(
+                out,
+                "<span class=\"okr-team\" title=\"{}\">team {}</span>",
+                escape(t.as_str()),
+                escape(self.team_name(t.as_str()))
+            );
+            if !o.owners.is_empty() {
+                out.push_str(" · ");
+            }
+        }
+        for (k, p) in o.owners.iter().enumerate() {
+            if k > 0 {
+                out.push_str(", ");
+            }
+            let _ = write!(
+                out,
+                "<span class=\"okr-owner\" title=\"{}\">{}</span>",
+                escape(p.as_str()),
+                escape(self.person_name(p.as_str()))
+            );
+            if let Some(t) = self.person_team(p.as_str()) {
+                let _ = write!(out, " ({})", escape(self.team_name(t)));
+            }
+        }
+        out.push_str("</span> ");
     }
 }
 
@@ -147,6 +238,24 @@ impl Scorecard {
     /// # Ok::<(), okr_core::LoadError>(())
     /// ```
     pub fn render_html(&self, findings: &[Finding]) -> String {
+        let rows = self.tree(None);
+        self.cascade_html(
+            &rows,
+            self.document().objectives.len(),
+            findings,
+            CascadeOptions::default(),
+        )
+    }
+
+    /// The cascade of `rows` (`objectives` of them in all), as [`Scorecard::render_html`]
+    /// renders it, with what `options` adds.
+    pub(crate) fn cascade_html(
+        &self,
+        rows: &[TreeRow<'_>],
+        objectives: usize,
+        findings: &[Finding],
+        options: CascadeOptions<'_>,
+    ) -> String {
         let doc = self.document();
         let mut by_subject: HashMap<&str, Vec<&Finding>> = HashMap::new();
         for f in findings {
@@ -154,7 +263,6 @@ impl Scorecard {
                 by_subject.entry(s.as_str()).or_default().push(f);
             }
         }
-        let rows = self.tree(None);
         let mut out = String::from(
             "<div class=\"okr-cascade\" style=\"font-family:sans-serif;font-size:13px;\
              line-height:1.5\">",
@@ -163,7 +271,7 @@ impl Scorecard {
             out,
             "<div style=\"color:#666\">as of {} · {} objectives · {} findings</div>",
             self.as_of().date(),
-            doc.objectives.len(),
+            objectives,
             findings.len()
         );
         // Open <details> elements, by depth.
@@ -212,6 +320,9 @@ impl Scorecard {
             let _ = write!(out, "<code>{}</code>", escape(o.id.as_str()));
             bar(&mut out, &r.scores);
             let _ = write!(out, "<b>{}</b> ", escape(&o.title));
+            if let Some(dir) = options.people {
+                dir.owners(&mut out, o);
+            }
             if !r.contributes {
                 out.push_str("<i style=\"color:#666\">(supports)</i> ");
             }
@@ -239,6 +350,11 @@ impl Scorecard {
                     let _ = write!(out, "<li><code>{}</code>", escape(kr.id.as_str()));
                     bar(&mut out, &s);
                     let _ = write!(out, "{} ", escape(&kr.title));
+                    if options.sparklines {
+                        if let Some(svg) = crate::render::sparkline::svg(kr, d) {
+                            out.push_str(&svg);
+                        }
+                    }
                     figures(&mut out, &s);
                     // A grader's projection, beside the score it projects (SPEC §3a).
                     if let Some(p) = crate::score::projection_in_force(kr, cycle, d, self.policy())

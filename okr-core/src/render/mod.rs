@@ -6,4 +6,5 @@ pub(crate) mod github;
 pub mod html;
 pub mod report;
 pub(crate) mod sarif;
+pub(crate) mod sparkline;
 pub(crate) mod tree;

@@ -1,16 +1,25 @@
 //! A self-contained HTML report of a scored document, to send around (`okr report`): the
-//! cascade tree with findings, the score distribution per cycle and level (an inline SVG
-//! chart and a table), and engagement per team.
+//! cascade tree with findings, each objective's team and owners (by name, with their
+//! teams) and each key result's check-ins as a sparkline (a line through the check-ins
+//! on or before the date, a metric from its start to its target; none for fewer than two
+//! check-in days),
+//! the score distribution per cycle and level (an inline SVG chart and a table),
+//! key-result grades, engagement per team, and the people (the `people` table's rows with
+//! the objectives they own, the shared ones, effort against capacity and side projects).
+//! [`Scorecard::render_report_filtered`] shows the part of the cascade a filter selects.
 //!
 //! The page is rendered here, not in the browser: it has no script, loads nothing from
 //! the network and shows the same in any browser or mail client that displays HTML. All
 //! user text is escaped ([`crate::render::html::escape`]).
 
-use crate::analysis::{DistributionTable, EngagementTable, GradesTable};
+use crate::analysis::{DistributionTable, EngagementTable, GradesTable, PeopleTable, TableBuilder};
 use crate::check::Finding;
-use crate::render::html::{escape, pct, status_colour};
+use crate::filter::{Filter, FilterError, Selection};
+use crate::model::Objective;
+use crate::render::html::{escape, pct, status_colour, CascadeOptions, Directory};
 use crate::score::rollup::Scorecard;
 use crate::score::Status;
+use std::collections::HashMap;
 use std::fmt::Write as _;
 
 const STYLE: &str = "body{margin:0;padding:24px 32px;font:14px/1.45 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;color:#1f2933;background:#fafbfc}\
@@ -250,6 +259,137 @@ fn grades_table(out: &mut String, g: &GradesTable) {
     out.push_str("</table>");
 }
 
+/// The people section: per person and cycle (the rows of the `people` table), the
+/// objectives they own (shared ones with the other owners' names, side projects marked),
+/// effort against capacity, and the side projects.
+fn people_table(out: &mut String, card: &Scorecard, p: &PeopleTable, dir: &Directory<'_>) {
+    let doc = card.document();
+    let mut owned: HashMap<(&str, &str), Vec<&Objective>> = HashMap::new();
+    for o in &doc.objectives {
+        for (j, x) in o.owners.iter().enumerate() {
+            if o.owners.iter().take(j).any(|y| y == x) {
+                continue; // a person listed twice owns the objective once
+            }
+            owned
+                .entry((o.cycle.as_str(), x.as_str()))
+                .or_default()
+                .push(o);
+        }
+    }
+    out.push_str(
+        "<table class=\"okr-people-table\"><tr><th>person</th><th>team</th><th>cycle</th>\
+         <th>objectives</th><th>mean score</th><th>effort / capacity (h)</th>\
+         <th>side projects</th></tr>",
+    );
+    for i in 0..p.person.len() {
+        let person = p.person.get(i).map_or("", String::as_str);
+        let cycle = p.cycle.get(i).map_or("", String::as_str);
+        let team = p
+            .team
+            .get(i)
+            .cloned()
+            .flatten()
+            .map(|t| escape(dir.team_name(&t)))
+            .unwrap_or_default();
+        let _ = write!(
+            out,
+            "<tr class=\"okr-person\" data-person=\"{}\"><td>{} <code>{}</code></td><td>{team}</td>\
+             <td>{}</td><td style=\"text-align:left\">",
+            escape(person),
+            escape(dir.person_name(person)),
+            escape(person),
+            escape(cycle)
+        );
+        let mine = owned.get(&(cycle, person)).map_or(&[][..], Vec::as_slice);
+        if mine.is_empty() {
+            out.push_str("<span class=\"okr-none\" style=\"color:#9aa5b1\">none</span>");
+        }
+        let mut side = Vec::new();
+        for (k, o) in mine.iter().enumerate() {
+            if k > 0 {
+                out.push_str("<br>");
+            }
+            let _ = write!(
+                out,
+                "<code>{}</code> {}",
+                escape(o.id.as_str()),
+                escape(&o.title)
+            );
+            let others: Vec<String> = o
+                .owners
+                .iter()
+                .filter(|x| x.as_str() != person)
+                .map(|x| escape(dir.person_name(x.as_str())))
+                .collect();
+            if !others.is_empty() {
+                let _ = write!(
+                    out,
+                    " <span class=\"okr-shared\" style=\"color:#52606d\">(shared with {})</span>",
+                    others.join(", ")
+                );
+            }
+            if crate::check::side_project(doc, o) {
+                side.push(o);
+            }
+        }
+        let effort = p.effort.get(i).copied().unwrap_or(0.0);
+        let capacity = p.capacity.get(i).copied().flatten();
+        let over = capacity.is_some_and(|c| effort > c);
+        let style = if over {
+            format!(
+                " style=\"color:{};font-weight:600\"",
+                status_colour(Status::OffTrack)
+            )
+        } else {
+            String::new()
+        };
+        let _ = write!(
+            out,
+            "</td><td>{}</td><td class=\"okr-effort\"{style}>{} / {}</td><td style=\"text-align:left\">",
+            num(p.mean_score.get(i).copied().flatten()),
+            hours(effort),
+            capacity.map_or_else(|| "–".to_string(), hours)
+        );
+        if side.is_empty() {
+            out.push('–');
+        }
+        for (k, o) in side.iter().enumerate() {
+            if k > 0 {
+                out.push_str(", ");
+            }
+            let _ = write!(
+                out,
+                "<code class=\"okr-side-project\">{}</code>",
+                escape(o.id.as_str())
+            );
+        }
+        out.push_str("</td></tr>");
+    }
+    out.push_str("</table>");
+}
+
+/// The filter for the page, `cycle <code>2021-Q4</code> · team <code>web</code>`
+/// (escaped HTML; empty for an empty filter).
+fn describe_filter(f: &Filter) -> String {
+    [
+        ("cycle", f.cycle.as_deref()),
+        ("team", f.team.as_deref()),
+        ("owner", f.owner.as_deref()),
+        ("level", f.level.as_deref()),
+        ("status", f.status.map(|s| s.as_str())),
+    ]
+    .into_iter()
+    .filter_map(|(what, v)| v.map(|v| format!("{what} <code>{}</code>", escape(v))))
+    .collect::<Vec<_>>()
+    .join(" · ")
+}
+
+/// Hours without needless decimals: `40`, `12.5`.
+fn hours(h: f64) -> String {
+    let rounded = (h * 10.0).round() / 10.0;
+    format!("{rounded}")
+}
+
 impl Scorecard {
     /// The whole report as one HTML page (see the [module docs](crate::render::report)).
     ///
@@ -266,9 +406,79 @@ impl Scorecard {
     /// # Ok::<(), okr_core::LoadError>(())
     /// ```
     pub fn render_report(&self, title: &str, findings: &[Finding]) -> String {
-        let tables = self.tables_with(findings);
+        self.report_page(title, findings, &Selection::everything(), None)
+    }
+
+    /// The report of the part of the cascade `filter` selects (SPEC §10; scores are
+    /// computed over the whole document): the cascade of the selected objectives, the
+    /// findings [`Selection::finding`] selects, the distribution, grades and engagement
+    /// over the selected objectives (the tables of [`TableBuilder::with_selection`]), and
+    /// the selected people. The lead line names the filter. An unknown id in the filter
+    /// is an error naming the closest one.
+    ///
+    /// ```
+    /// use okr_core::{AsOf, Document, Filter, Format, Policy, Scorecard};
+    /// let doc = Document::from_str(r#"
+    /// version: 1
+    /// cycles: [{id: 2021-H2, start: 2021-07-01, end: 2021-12-31},
+    ///          {id: 2021-Q4, start: 2021-10-01, end: 2021-12-31}]
+    /// objectives:
+    ///   - {id: half, title: The half, cycle: 2021-H2, level: company, key_results: []}
+    ///   - {id: quarter, title: The quarter, cycle: 2021-Q4, level: company, key_results: []}
+    /// "#, Format::Yaml)?;
+    /// let date = chrono::NaiveDate::from_ymd_opt(2021, 11, 1).unwrap();
+    /// let card = Scorecard::new(doc, AsOf::Date(date), Policy::default());
+    /// let q4 = Filter { cycle: Some("2021-Q4".into()), ..Filter::default() };
+    /// let page = card.render_report_filtered("Q4", &[], &q4).unwrap();
+    /// assert!(page.contains("The quarter") && !page.contains("The half"));
+    /// assert!(page.contains("1 objective ·"));
+    /// assert!(page.contains("selected: cycle <code>2021-Q4</code>"));
+    /// # Ok::<(), okr_core::LoadError>(())
+    /// ```
+    pub fn render_report_filtered(
+        &self,
+        title: &str,
+        findings: &[Finding],
+        filter: &Filter,
+    ) -> Result<String, FilterError> {
+        let selection = filter.select(self)?;
+        Ok(self.report_page(title, findings, &selection, Some(filter)))
+    }
+
+    fn report_page(
+        &self,
+        title: &str,
+        findings: &[Finding],
+        sel: &Selection,
+        filter: Option<&Filter>,
+    ) -> String {
+        let findings: Vec<Finding> = findings
+            .iter()
+            .filter(|f| sel.finding(f))
+            .cloned()
+            .collect();
+        let findings = findings.as_slice();
+        // Only the tables shown are built, over the selection.
+        let tables = TableBuilder::new(self).with_selection(sel.clone());
+        let (distribution, grades, engagement, people) = (
+            tables.distribution(),
+            tables.grades(),
+            tables.engagement(),
+            tables.people(),
+        );
+        let doc = self.document();
+        let dir = Directory::new(doc);
+        let rows = self.tree_selected(sel);
+        let selected = doc
+            .objectives
+            .iter()
+            .filter(|o| sel.objective(o.id.as_str()))
+            .count();
         let mut counts = [0usize; 5];
-        for (_, s) in self.objectives() {
+        for (_, s) in self
+            .objectives()
+            .filter(|(o, _)| sel.objective(o.id.as_str()))
+        {
             let k = match s.status {
                 Status::OnTrack => 0,
                 Status::AtRisk => 1,
@@ -291,13 +501,19 @@ impl Scorecard {
              <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">\
              <title>{title}</title><style>{STYLE}</style></head><body><section>\
              <h1>{title}</h1><p class=\"lead\">OKR report as of {} · {} · {} \
-             ({}, {}, {})</p><div class=\"pills\">",
+             ({}, {}, {})</p>{}<div class=\"pills\">",
             self.as_of().date(),
-            plural(self.document().objectives.len(), "objective"),
+            plural(selected, "objective"),
             plural(findings.len(), "finding"),
             plural(count(Severity::Error), "error"),
             plural(count(Severity::Warning), "warning"),
             plural(count(Severity::Info), "info"),
+            filter
+                .filter(|f| !f.is_empty())
+                .map_or_else(String::new, |f| format!(
+                    "<p class=\"lead okr-filter\">selected: {} (scores are computed over the whole document)</p>",
+                    describe_filter(f)
+                )),
         );
         for (k, status) in [
             Status::OnTrack,
@@ -320,17 +536,35 @@ impl Scorecard {
             }
         }
         out.push_str("</div><h2>Cascade</h2><div class=\"card\">");
-        out.push_str(&self.render_html(findings));
+        out.push_str(&self.cascade_html(
+            &rows,
+            selected,
+            findings,
+            CascadeOptions {
+                people: Some(&dir),
+                sparklines: true,
+            },
+        ));
         out.push_str("</div><h2>Score distribution per cycle and level</h2>");
-        distribution_svg(&mut out, &tables.distribution);
+        distribution_svg(&mut out, &distribution);
         out.push_str("<p></p>");
-        distribution_table(&mut out, &tables.distribution);
-        if tables.grades.scored.iter().any(|n| *n > 0) {
+        distribution_table(&mut out, &distribution);
+        if grades.scored.iter().any(|n| *n > 0) {
             out.push_str("<h2>Key-result grades per objective</h2>");
-            grades_table(&mut out, &tables.grades);
+            grades_table(&mut out, &grades);
         }
         out.push_str("<h2>Engagement per team</h2>");
-        engagement_table(&mut out, &tables.engagement);
+        engagement_table(&mut out, &engagement);
+        if !people.person.is_empty() {
+            out.push_str(
+                "<h2>People</h2><p class=\"lead\">Per person and cycle: the objectives they \
+                 own (shared ones with the other owners), effort (each objective's \
+                 <code>effort_hours</code> split evenly among its owners) against capacity, \
+                 and side projects (team- or individual-level objectives tied to no \
+                 initiative).</p>",
+            );
+            people_table(&mut out, self, &people, &dir);
+        }
         out.push_str(
             "<p class=\"lead\" style=\"margin-top:24px\">Generated by okr-cascade \
              (<code>okr report</code>).</p></section></body></html>\n",

@@ -126,6 +126,7 @@ enum Command {
         format: ExplainFormat,
     },
     /// Print one analysis table (contributions, people, grades, …) as CSV or JSON.
+    #[command(after_help = EXPORT_HELP)]
     Export {
         /// The document (.yaml, .yml, .json or .toml).
         file: PathBuf,
@@ -134,8 +135,10 @@ enum Command {
         table: Option<String>,
         /// Instead of a table, the document as the sheet `okr import csv` reads (CSV), to
         /// edit in a spreadsheet and import again.
-        #[arg(long, conflicts_with_all = ["table", "format"])]
+        #[arg(long, conflicts_with_all = ["table", "format", "cycle", "team", "owner", "level", "status"])]
         sheet: bool,
+        #[command(flatten)]
+        filter: FilterArgs,
         /// Score as of this date (YYYY-MM-DD); default: today, or a closed cycle's end.
         #[arg(long, value_parser = parse_date)]
         as_of: Option<NaiveDate>,
@@ -155,7 +158,8 @@ enum Command {
         output: Option<PathBuf>,
     },
     /// Write a self-contained HTML report (cascade, findings, score distribution,
-    /// engagement per team) to send around.
+    /// engagement per team, people) to send around.
+    #[command(after_help = REPORT_HELP)]
     Report {
         /// The document (.yaml, .yml, .json or .toml).
         file: PathBuf,
@@ -170,6 +174,8 @@ enum Command {
         /// overrides the preset, setting by setting.
         #[arg(long, value_parser = clap::builder::PossibleValuesParser::new(preset::names()))]
         preset: Option<String>,
+        #[command(flatten)]
+        filter: FilterArgs,
         /// The report's title (default: the file's name).
         #[arg(long)]
         title: Option<String>,
@@ -300,6 +306,42 @@ A child whose parent's rollup mode does not count it is marked, e.g.
 
 Filters (--cycle, --team, --owner, --level, --status) choose what is printed; scores are
 always computed over the whole document. Several filters combine with \"and\".";
+
+const EXPORT_HELP: &str = "\
+Examples:
+  okr export okrs.yaml --table people --cycle 2021-Q3 > people.csv
+  okr export okrs.yaml --table objectives --team checkout-cluster --format json
+  okr export okrs.yaml --sheet -o okrs.csv    the document as a sheet for a spreadsheet
+
+Only the table asked for is built. Filters (--cycle, --team, --owner, --level, --status)
+choose the rows; scores are always computed over the whole document, and several filters
+combine with \"and\":
+  objectives, key_results, check_ins, contributions, alignments (by the child)
+      the rows of the selected objectives and their key results;
+  findings
+      those `okr check` prints with the same filters (the first subject is selected);
+  people
+      the selected cycles' rows of the people owning a selected objective in that cycle,
+      or chosen by --team (members of the selected teams) or --owner; each row's figures
+      are the person's whole cycle, so that effort stays comparable with capacity;
+  engagement, distribution, grades
+      the rows of the selected cycles (teams, level), computed over the selected
+      objectives only.";
+
+const REPORT_HELP: &str = "\
+Examples:
+  okr report okrs.yaml -o report.html
+  okr report okrs.yaml --cycle 2021-Q3 --team checkout-cluster -o q3-checkout.html
+
+The page is one self-contained HTML file (no script, nothing loaded from the network):
+the cascade with each objective's team and owners (names and teams) and each key
+result's check-ins as a sparkline, the findings, the score distribution, key-result
+grades, engagement per team, and a people section (objectives owned, shared ones,
+effort against capacity, side projects).
+
+Filters (--cycle, --team, --owner, --level, --status) choose what the report shows, as
+for `okr export` (see `okr export --help`); scores are always computed over the whole
+document. Several filters combine with \"and\".";
 
 #[derive(Clone, Copy, ValueEnum)]
 enum ScoreFormat {
@@ -697,6 +739,7 @@ fn run(command: Command) -> Result<(), ExitCode> {
             format,
             output,
             sheet,
+            filter,
         } => {
             if sheet {
                 let doc = load(&file)?;
@@ -708,11 +751,13 @@ fn run(command: Command) -> Result<(), ExitCode> {
             }
             let policy = preset::policy(preset.as_deref(), policy)?;
             let card = Scorecard::new(load(&file)?, as_of(date), policy);
-            let tables = card.tables();
-            let Some(t) = table.as_deref().and_then(|table| tables.get(table)) else {
+            let sel = filter.select(&card)?;
+            // Only the table asked for is built.
+            let builder = okr_core::TableBuilder::new(&card).with_selection(sel);
+            let Some(t) = table.as_deref().and_then(|table| builder.table(table)) else {
                 return Err(ExitCode::from(2));
             };
-            let bytes = match export_bytes(t, format) {
+            let bytes = match export_bytes(&t, format) {
                 Ok(b) => b,
                 Err(e) => {
                     eprintln!("error: {e}");
@@ -726,6 +771,7 @@ fn run(command: Command) -> Result<(), ExitCode> {
             as_of: date,
             policy,
             preset,
+            filter,
             title,
             output,
         } => {
@@ -739,7 +785,12 @@ fn run(command: Command) -> Result<(), ExitCode> {
                 );
                 format!("OKRs: {name}")
             });
-            let page = card.render_report(&title, &findings);
+            let page = card
+                .render_report_filtered(&title, &findings, &filter.filter())
+                .map_err(|e| {
+                    eprintln!("error: {e}");
+                    ExitCode::from(2)
+                })?;
             write_output(output.as_deref(), page.as_bytes())?;
         }
         Command::Schema => print(&okr_core::json_schema())?,
