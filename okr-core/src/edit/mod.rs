@@ -204,6 +204,21 @@ impl Edit {
         })
     }
 
+    /// The index of the objective the edit changes (the first with the id, or holding the
+    /// key result), if the document has one.
+    pub(crate) fn objective_index(&self, doc: &Document) -> Option<usize> {
+        match self {
+            Edit::CheckIn { key_result, .. } | Edit::MilestoneDone { key_result, .. } => doc
+                .objectives
+                .iter()
+                .position(|o| o.key_results.iter().any(|k| k.id.as_str() == key_result)),
+            Edit::Override { objective, .. } => doc
+                .objectives
+                .iter()
+                .position(|o| o.id.as_str() == objective),
+        }
+    }
+
     /// What the edit changes, for messages (``key result `p99` ``).
     fn subject(&self) -> String {
         match self {
@@ -430,9 +445,10 @@ fn milestone_index(milestones: &[crate::Milestone], which: &MilestoneRef) -> Opt
 /// `apply_to(load(text))`.
 pub fn apply(text: &str, format: Format, edit: &Edit) -> Result<String, EditError> {
     let old = Document::from_str(text, format)?;
+    let objective = edit.objective_index(&old);
     let mut expected = old;
     edit.apply_to(&mut expected)?;
-    let new = text::insert(text, format, edit)?;
+    let new = text::insert(text, format, edit, objective)?;
     match Document::from_str(&new, format) {
         Ok(doc) if doc == expected => Ok(new),
         _ => Err(EditError::Unsafe {
