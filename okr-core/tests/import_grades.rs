@@ -405,6 +405,15 @@ fn cli_import_then_check_with_the_sheet_preset_is_clean() {
     let stderr = String::from_utf8(out.stderr).unwrap();
     assert!(out.status.success(), "{stderr}");
     assert!(stderr.contains("  row 19: summary row\n"), "{stderr}");
+    // The import's own check of a grade sheet runs under the sheet preset, and says so.
+    assert!(
+        stderr.contains("note: checked with the `sheet` preset"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.ends_with(": 0 errors, 0 warnings, 0 infos\n"),
+        "{stderr}"
+    );
     let doc = Document::from_path(&out_file).unwrap();
     assert_eq!(doc.objectives[3].rollup, Some(RollupMode::Flat));
     let out = okr()

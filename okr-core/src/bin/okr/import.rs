@@ -5,7 +5,7 @@ use super::{as_of, by_position, check_text, parse_date, report_load_error, write
 use chrono::NaiveDate;
 use clap::{Args, ValueEnum};
 use okr_core::import::{self, ImportOptions, Imported};
-use okr_core::{validate, Format, LoadError, Policy, Problem, RollupMode, Severity};
+use okr_core::{validate, Format, LoadError, Problem, RollupMode, Severity};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -99,6 +99,11 @@ pub struct ImportArgs {
     /// The date of values without one, and of the check (YYYY-MM-DD); default: today.
     #[arg(long, value_parser = parse_date)]
     as_of: Option<NaiveDate>,
+    /// The policy preset of the check that follows the import (as `okr check --preset`);
+    /// with `--grade`, default `sheet`: a grade sheet has no owners on objectives, no
+    /// initiatives and no capacity, so the default rules would only warn about that.
+    #[arg(long, value_parser = clap::builder::PossibleValuesParser::new(super::preset::names()))]
+    preset: Option<String>,
 }
 
 fn read(path: &Path, options: &ImportOptions) -> Result<String, ExitCode> {
@@ -239,7 +244,17 @@ pub fn run(args: ImportArgs) -> Result<(), ExitCode> {
     })?;
     write_output(args.output.as_deref(), text.as_bytes())?;
     eprint!("{}", imported.summary);
-    let policy = Policy::default();
+    let preset = match (&args.preset, args.grade.is_empty()) {
+        (Some(p), _) => Some(p.clone()),
+        (None, false) => {
+            eprintln!(
+                "note: checked with the `sheet` preset, as a grade sheet has no owners on objectives, no initiatives and no capacity (`okr check FILE --preset sheet` does the same; `--preset` here chooses another)"
+            );
+            Some("sheet".to_owned())
+        }
+        (None, true) => None,
+    };
+    let policy = super::preset::policy(preset.as_deref(), None)?;
     let findings = validate(&imported.document, as_of(args.as_of), &policy);
     let label = args
         .output
