@@ -19,4 +19,6 @@ done
 # the package of okr-wasm/build.sh, which .ci/test has built by now.
 bash benches/peers/python.sh --objectives "$OKR_BENCH_SIZES"
 bash benches/peers/js.sh "$OKR_BENCH_SIZES"
+# Every command as a process on a small org (benches/commands.py): each must exit 0.
+python3 benches/commands.py --sizes 1k --runs 1 --check --results "$PWD/target/okr-bench-commands-quick.jsonl" > /dev/null
 python3 benches/report.py --results "$OKR_BENCH_RESULTS" --check --require ratios,python-peer,js-peer

@@ -231,6 +231,8 @@ def main() -> None:
     ap.add_argument("--results", type=Path, default=ROOT / "target/okr-bench-commands.jsonl")
     ap.add_argument("--data", type=Path, default=ROOT / "target/okr-bench-data")
     ap.add_argument("--no-build", action="store_true")
+    ap.add_argument("--check", action="store_true",
+                    help="exit 1 if any command of a generated org does not exit 0 (CI)")
     args = ap.parse_args()
 
     if not args.no_build:
@@ -278,6 +280,11 @@ def main() -> None:
                 print(f"{shape} {label(n)} {name}: {m['wall_s']:.3f} s, "
                       f"{m['peak_rss_bytes'] / 2**20:.0f} MiB, exit {m['exit']}", file=sys.stderr, flush=True)
     print_table(rows)
+    failed = [r for r in rows if str(r["shape"]).startswith("generated") and r["exit"] != [0]]
+    if args.check and failed:
+        for r in failed:
+            print(f"commands.py: `{r['command']}` on {r['file']} exited {r['exit']}", file=sys.stderr)
+        raise SystemExit(1)
 
 
 def print_table(rows: List[Dict[str, object]]) -> None:
